@@ -1,0 +1,246 @@
+// Verbs on resources: get, list, watch, create, update, patch, delete, deletecollection.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { Errors, StatusError } from '../../api/status.js';
+
+export const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+import { defaultFieldManager } from '../../api/apply/index.js';
+import { apiVersionOf, findResource, storageKey, type ResourceDef } from '../resources.js';
+import type { Store, WriteOptions } from '../registry/store.js';
+import { deleteObject, parseDeleteOptions, successStatus } from '../registry/delete.js';
+import { patchObject } from '../registry/patch.js';
+import { readBody, decodeObject } from './body.js';
+import { buildFilter } from './filter.js';
+import { negotiate, TABLE_CONTENT_TYPE } from './negotiate.js';
+import { sendJson } from './respond.js';
+import { toTable, includeObjectParam, partialMetadata } from './table.js';
+import { serveWatch } from './watch.js';
+import { checkUnknownFields, fieldValidationParam } from './field-validation.js';
+import type { Route } from './route.js';
+import { subresourceHandlers } from './subresources.js';
+
+type ResourceRoute = Extract<Route, { type: 'resource' }>;
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  store: Store;
+}
+
+function writeOptions(ctx: RequestContext, subresource?: string): WriteOptions {
+  const q = ctx.url.searchParams;
+  const dry = q.getAll('dryRun');
+  if (dry.some((d) => d !== 'All')) throw Errors.badRequest(`dryRun: Unsupported value: "${dry.find((d) => d !== 'All')}": supported values: "All"`);
+  const fm = q.get('fieldManager');
+  if (fm !== null && fm.length > 128) {
+    throw Errors.invalid('', '', [{ type: 'FieldValueTooLong', field: 'fieldManager', detail: 'must have at most 128 characters' }]);
+  }
+  return { dryRun: dry.length > 0, fieldManager: fm || defaultFieldManager(ctx.req.headers['user-agent']), subresource };
+}
+
+/** The body's apiVersion/kind must name this resource (missing ones default to it). */
+function checkTypeMeta(r: ResourceDef, obj: Record<string, unknown>, kind = r.kind, apiVersion = apiVersionOf(r)): void {
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+    throw Errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== kind) {
+    throw Errors.badRequest(`${String(obj.kind)} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: the kind of the object does not match the resource of the request`);
+  }
+  if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) throw Errors.badRequest('metadata must be an object');
+}
+
+export async function handleResource(ctx: RequestContext, route: ResourceRoute): Promise<void> {
+  const r = findResource(route.group, route.version, route.plural);
+  if (!r) throw notFoundResource();
+  if (r.namespaced !== (route.namespace !== undefined) && !(r.namespaced && route.name === undefined && route.namespace === undefined)) {
+    throw notFoundResource();
+  }
+  const method = ctx.req.method ?? 'GET';
+  if (route.subresource) {
+    const h = subresourceHandlers[route.subresource];
+    if (!h || !r.subresources.some((s) => s.name === route.subresource) || !route.name) {
+      throw notFoundResource();
+    }
+    return h(ctx, r, route.namespace, route.name, method);
+  }
+  if (route.name === undefined) {
+    if (method === 'GET') return ctx.url.searchParams.get('watch') === 'true' || ctx.url.searchParams.get('watch') === '1' ? watch(ctx, r, route.namespace) : list(ctx, r, route.namespace);
+    if (method === 'POST') return create(ctx, r, route.namespace);
+    if (method === 'DELETE') return deleteCollection(ctx, r, route.namespace);
+    throw Errors.methodNotAllowed();
+  }
+  switch (method) {
+    case 'GET': return get(ctx, r, route.namespace, route.name);
+    case 'PUT': return update(ctx, r, route.namespace, route.name);
+    case 'PATCH': return patch(ctx, r, route.namespace, route.name);
+    case 'DELETE': return del(ctx, r, route.namespace, route.name);
+    default: throw Errors.methodNotAllowed();
+  }
+}
+
+export function respondObject(ctx: RequestContext, r: ResourceDef, code: number, obj: KubeObject, warnings: string[] = []): void {
+  const rep = negotiate(ctx.req.headers.accept, ['table', 'partial-metadata']);
+  if (rep === 'table') {
+    sendJson(ctx.res, code, toTable(r, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(ctx.url.searchParams)), TABLE_CONTENT_TYPE, warnings);
+  } else if (rep === 'partial-metadata') {
+    sendJson(ctx.res, code, partialMetadata(obj), 'application/json', warnings);
+  } else {
+    sendJson(ctx.res, code, obj, 'application/json', warnings);
+  }
+}
+
+function get(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string): void {
+  respondObject(ctx, r, 200, ctx.store.get(r, ns, name));
+}
+
+interface ContinueToken { rv: number; start: string }
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof t.rv === 'number' && typeof t.start === 'string') return t;
+  } catch { /* fall through */ }
+  throw Errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+function list(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void {
+  const q = ctx.url.searchParams;
+  const filter = buildFilter(r, q);
+  const limit = Number(q.get('limit') ?? 0);
+  const cont = q.get('continue');
+  const rv = ctx.store.cacher.currentRevision;
+  let items = ctx.store.list(r, ns);
+  let listRv = rv;
+  if (cont) {
+    const t = decodeContinue(cont);
+    listRv = t.rv;
+    items = items.filter((o) => storageKey(r, o.metadata.namespace, o.metadata.name!) > t.start);
+  }
+  if (filter) items = items.filter(filter);
+  const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
+  if (limit > 0 && items.length > limit) {
+    const last = items[limit - 1];
+    meta.continue = Buffer.from(JSON.stringify({ rv: listRv, start: storageKey(r, last.metadata.namespace, last.metadata.name!) })).toString('base64url');
+    meta.remainingItemCount = items.length - limit;
+    items = items.slice(0, limit);
+  }
+  const rep = negotiate(ctx.req.headers.accept, ['table', 'partial-metadata']);
+  if (rep === 'table') {
+    sendJson(ctx.res, 200, toTable(r, items, meta, includeObjectParam(q)), TABLE_CONTENT_TYPE);
+    return;
+  }
+  if (rep === 'partial-metadata') {
+    sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialMetadata) });
+    return;
+  }
+  // Items in a typed list carry no apiVersion/kind, as kube-apiserver encodes them.
+  const head = `{"kind":${JSON.stringify(r.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(r))},"metadata":${JSON.stringify(meta)},"items":[`;
+  const body = head + items.map((o) => JSON.stringify(o, (k, v) => (k === 'apiVersion' || k === 'kind') && v === o[k] ? undefined : v)).join(',') + ']}';
+  sendJson(ctx.res, 200, body);
+}
+
+function watch(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void {
+  const q = ctx.url.searchParams;
+  serveWatch(ctx.res, r, ctx.store.cacher, {
+    namespace: ns,
+    filter: buildFilter(r, q),
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+    bookmarks: q.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: q.get('sendInitialEvents') === 'true',
+    representation: negotiate(ctx.req.headers.accept, ['table', 'partial-metadata']),
+    include: includeObjectParam(q),
+  });
+}
+
+async function readObject(ctx: RequestContext, r: ResourceDef): Promise<{ obj: KubeObject; warnings: string[] }> {
+  const raw = decodeObject(ctx.req.headers['content-type'], await readBody(ctx.req));
+  checkTypeMeta(r, raw);
+  const warnings = checkUnknownFields(r, raw, fieldValidationParam(ctx.url.searchParams));
+  raw.metadata ??= {};
+  return { obj: raw as KubeObject, warnings };
+}
+
+async function create(ctx: RequestContext, r: ResourceDef, ns: string | undefined): Promise<void> {
+  const opts = writeOptions(ctx);
+  const { obj, warnings } = await readObject(ctx, r);
+  if (r.namespaced) {
+    const bodyNs = obj.metadata.namespace;
+    if (bodyNs && ns && bodyNs !== ns) throw Errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    ns = ns ?? bodyNs;
+    if (!ns) throw Errors.badRequest('the namespace of the object must be set');
+  }
+  if (!obj.metadata.name && !obj.metadata.generateName) {
+    throw Errors.invalid(r.kind, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }], r.group);
+  }
+  const created = await ctx.store.create(r, ns, obj, opts);
+  respondObject(ctx, r, 201, created, warnings);
+}
+
+async function update(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string, subresource?: string): Promise<void> {
+  const opts = writeOptions(ctx, subresource);
+  const { obj, warnings } = await readObject(ctx, r);
+  if (obj.metadata.name && obj.metadata.name !== name) {
+    throw Errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  if (r.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
+    throw Errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const updated = await ctx.store.update(r, ns, name, obj, opts);
+  respondObject(ctx, r, 200, updated, warnings);
+}
+
+export async function updateSubresource(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string, sub: string): Promise<void> {
+  return update(ctx, r, ns, name, sub);
+}
+
+export async function patchResource(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string, subresource?: string): Promise<void> {
+  const opts = writeOptions(ctx, subresource);
+  const q = ctx.url.searchParams;
+  const body = await readBody(ctx.req);
+  const { object, created, warnings } = await patchObject(ctx.store, r, ns, name, {
+    contentType: ctx.req.headers['content-type'] ?? '',
+    body,
+    opts,
+    force: q.get('force') === 'true',
+    fieldValidation: fieldValidationParam(q),
+    managerGiven: q.has('fieldManager'),
+  });
+  respondObject(ctx, r, created ? 201 : 200, object, warnings);
+}
+
+function patch(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string): Promise<void> {
+  return patchResource(ctx, r, ns, name);
+}
+
+async function readDeleteBody(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
+  const text = await readBody(ctx.req);
+  if (!text.trim()) return undefined;
+  return decodeObject(ctx.req.headers['content-type'], text);
+}
+
+async function del(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string): Promise<void> {
+  const opts = parseDeleteOptions(await readDeleteBody(ctx), ctx.url.searchParams);
+  const dryRun = writeOptions(ctx).dryRun || (opts.dryRun ?? []).includes('All');
+  const { object, deleted } = await deleteObject(ctx.store, r, ns, name, opts, dryRun);
+  if (r.returnsDeletedObject || !deleted) respondObject(ctx, r, deleted ? 200 : 202, object);
+  else sendJson(ctx.res, 200, successStatus(r, object));
+}
+
+async function deleteCollection(ctx: RequestContext, r: ResourceDef, ns: string | undefined): Promise<void> {
+  const opts = parseDeleteOptions(await readDeleteBody(ctx), ctx.url.searchParams);
+  const dryRun = writeOptions(ctx).dryRun;
+  const filter = buildFilter(r, ctx.url.searchParams);
+  let items = ctx.store.list(r, ns);
+  if (filter) items = items.filter(filter);
+  const out: KubeObject[] = [];
+  for (const o of items) {
+    try {
+      out.push((await deleteObject(ctx.store, r, o.metadata.namespace, o.metadata.name!, opts, dryRun)).object);
+    } catch (e) {
+      if ((e as { code?: number }).code !== 404) throw e;
+    }
+  }
+  sendJson(ctx.res, 200, { kind: r.listKind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(ctx.store.cacher.currentRevision) }, items: out });
+}

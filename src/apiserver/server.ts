@@ -1,0 +1,126 @@
+// Starts the API server: credentials, storage, watch cache, HTTPS listeners,
+// built-in namespaces and the in-process namespace lifecycle loop.
+import { createServer, type Server } from 'node:https';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openBackend } from '../storage/open.js';
+import type { Backend } from '../storage/backend.js';
+import { Cacher } from './cache/cacher.js';
+import { Store } from './registry/store.js';
+import { buildStrategies } from './registry/strategy-table.js';
+import { createHandler } from './http/handler.js';
+import { ensureCredentials, kubeconfigYaml } from './auth/pki.js';
+import { resourceByKind } from './resources.js';
+import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { isAlreadyExists } from '../storage/backend.js';
+import { startAutoCompaction } from '../storage/auto-compact.js';
+import { StatusError } from '../api/status.js';
+
+export interface ApiServerOptions {
+  dataDir: string;
+  /** host:port pairs; port 0 picks a free one. Default 127.0.0.1:6443. */
+  listen?: string[];
+  datastore?: string;
+  serviceCIDR?: string;
+  nodePortRange?: string;
+  /** Extra addresses the serving certificate must cover. */
+  advertiseAddresses?: string[];
+  quiet?: boolean;
+}
+
+export interface ApiServer {
+  url: string;
+  urls: string[];
+  kubeconfigPath: string;
+  token: string;
+  caCert: string;
+  store: Store;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function splitHostPort(hp: string): { host: string; port: number } {
+  const i = hp.lastIndexOf(':');
+  if (i < 0) throw new Error(`--listen must be HOST:PORT, got "${hp}"`);
+  const host = hp.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(hp.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--listen port must be 0-65535, got "${hp.slice(i + 1)}"`);
+  if (host === '0.0.0.0' || host === '::' || host === '') throw new Error('--listen must name a specific address (loopback or a kubesvc bridge), not a wildcard');
+  return { host, port };
+}
+
+export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const listen = (o.listen?.length ? o.listen : ['127.0.0.1:6443']).map(splitHostPort);
+  const creds = await ensureCredentials(join(dataDir, 'pki'), [...listen.map((l) => l.host), ...(o.advertiseAddresses ?? [])]);
+  const backend = openBackend(o.datastore, dataDir);
+  await backend.start();
+  const cacher = new Cacher(backend);
+  await cacher.start();
+  const strategies = buildStrategies({ serviceCIDR: o.serviceCIDR, nodePortRange: o.nodePortRange });
+  const store = new Store(backend, cacher, (r) => strategies.of(r));
+  strategies.repair(store);
+  await ensureNamespaces(store);
+  const lifecycle = new NamespaceLifecycle(store);
+  lifecycle.start();
+  const gc = new GarbageCollector(store);
+  gc.start();
+
+  const servers: Server[] = [];
+  const urls: string[] = [];
+  const handler = createHandler({
+    store,
+    tokens: new Set([creds.token]),
+    serverAddress: `${listen[0].host}:${listen[0].port}`,
+    ready: () => cacher.healthy,
+  });
+  for (const l of listen) {
+    const srv = createServer({ cert: creds.cert, key: creds.key, requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+    await new Promise<void>((res, rej) => {
+      srv.once('error', rej);
+      srv.listen(l.port, l.host, () => res());
+    });
+    const port = (srv.address() as AddressInfo).port;
+    const host = l.host.includes(':') ? `[${l.host}]` : l.host;
+    urls.push(`https://${host}:${port}`);
+    servers.push(srv);
+  }
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigYaml(urls[0], creds.caCert, creds.token), { mode: 0o600 });
+  await strategies.ensureBuiltins(store, urls[0]);
+  if (!o.quiet) console.error(`kubesvc apiserver: serving on ${urls.join(', ')}; KUBECONFIG=${kubeconfigPath}`);
+
+  // Storage history stays bounded; the watch cache serves recent history itself.
+  const compaction = startAutoCompaction(backend, { intervalMs: 60_000, keepRevisions: 50_000, onError: (e) => console.error(`kubesvc: compaction failed: ${(e as Error).message}`) });
+  return {
+    url: urls[0], urls, kubeconfigPath, token: creds.token, caCert: creds.caCert, store, backend,
+    async close() {
+      compaction.stop();
+      lifecycle.stop();
+      gc.stop();
+      for (const s of servers) {
+        s.closeAllConnections();
+        await new Promise<void>((res) => s.close(() => res()));
+      }
+      cacher.stop();
+      await backend.close();
+    },
+  };
+}
+
+async function ensureNamespaces(store: Store): Promise<void> {
+  const ns = resourceByKind('Namespace')!;
+  for (const name of BUILTIN_NAMESPACES) {
+    if (store.tryGet(ns, undefined, name)) continue;
+    try {
+      await store.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } }, { dryRun: false, fieldManager: 'kube-apiserver' });
+    } catch (e) {
+      if (!(isAlreadyExists(e) || (e instanceof StatusError && e.code === 409))) throw e;
+    }
+  }
+}

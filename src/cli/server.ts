@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { startApiServer } from '../apiserver/server.js';
+
+export const serverHelp = `Usage: kubesvc server [flags]
+
+Runs the Kubernetes-compatible API server in the foreground.
+
+Flags:
+  --data-dir DIR                   State, certificates and kubeconfig (default: ./kubesvc-data)
+  --listen HOST:PORT               Address to serve HTTPS on; repeatable (default: 127.0.0.1:6443)
+  --datastore URL                  sqlite://PATH (default: DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...]
+  --service-cidr CIDR              ClusterIP range (default: 10.96.0.0/12)
+  --service-node-port-range A-B    NodePort range (default: 30000-32767)
+  -h, --help                       Show this help
+`;
+
+export async function runServer(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string', default: './kubesvc-data' },
+      listen: { type: 'string', multiple: true },
+      datastore: { type: 'string' },
+      'service-cidr': { type: 'string' },
+      'service-node-port-range': { type: 'string' },
+    },
+    strict: true,
+  });
+  const srv = await startApiServer({
+    dataDir: values['data-dir']!,
+    listen: values.listen,
+    datastore: values.datastore,
+    serviceCIDR: values['service-cidr'],
+    nodePortRange: values['service-node-port-range'],
+  });
+  console.log(`kubesvc server ready at ${srv.urls.join(', ')}\n  export KUBECONFIG=${srv.kubeconfigPath}`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await srv.close();
+  return 0;
+}

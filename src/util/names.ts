@@ -1,0 +1,11 @@
+// Random name suffixes as Kubernetes' generateName and pod-template-hash use:
+// consonants and digits only, so generated names never spell words.
+import { randomInt } from 'node:crypto';
+
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return s;
+}

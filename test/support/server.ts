@@ -1,0 +1,23 @@
+// Starts an in-process API server on a free loopback port with a temporary data dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
+
+export interface TestServer extends ApiServer {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(o: Partial<ApiServerOptions> = {}): Promise<TestServer> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'kubesvc-test-'));
+  const srv = await startApiServer({ listen: ['127.0.0.1:0'], quiet: true, ...o, dataDir });
+  return {
+    ...srv,
+    dataDir,
+    async stop() {
+      await srv.close();
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
