@@ -92,7 +92,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigYaml(urls[0], creds.caCert, creds.token), { mode: 0o600 });
-  await strategies.ensureBuiltins(store, urls[0]);
+  await strategies.ensureBuiltins(store, { host: o.advertiseAddresses?.[0] ?? listen[0].host, port: servers.length ? (servers[0].address() as AddressInfo).port : listen[0].port });
   if (!o.quiet) console.error(`kubesvc apiserver: serving on ${urls.join(', ')}; KUBECONFIG=${kubeconfigPath}`);
 
   // Storage history stays bounded; the watch cache serves recent history itself.

@@ -18,6 +18,8 @@ export interface WriteOptions {
   subresource?: string;
   /** Server-side apply computed managedFields itself. */
   skipManagedFields?: boolean;
+  /** The server's own objects (e.g. its loopback endpoints) skip user-facing validation. */
+  skipValidation?: boolean;
 }
 
 /** Fields the server owns; a client's values for them are ignored. */
@@ -77,12 +79,16 @@ export class Store {
     const st = this.strategyOf(r);
     st.prepareForCreate(obj, ctx);
     st.defaults(obj);
-    const errs = st.validateCreate(obj);
-    if (errs.length) throw Errors.invalid(r.kind, m.name ?? m.generateName ?? '', errs, r.group);
     if (r.namespaced) this.checkNamespaceAcceptsContent(ns!);
     const key = storageKey(r, ns, m.name!);
-    if (this.cacher.of(r).get(key)) throw Errors.alreadyExists(r.plural, m.name!, r.group);
+    if (m.name && this.cacher.of(r).get(key)) throw Errors.alreadyExists(r.plural, m.name, r.group);
+    // Allocation precedes validation, as in kube-apiserver: validation sees the allocated values.
     const reservation = st.reserve?.(obj, undefined, ctx);
+    const errs = opts.skipValidation ? [] : st.validateCreate(obj);
+    if (errs.length) {
+      reservation?.rollback();
+      throw Errors.invalid(r.kind, m.name ?? m.generateName ?? '', errs, r.group);
+    }
     if (!opts.skipManagedFields) trackManagedFields(r, undefined, obj, opts, ctx.now);
     if (opts.dryRun) {
       reservation?.rollback();
@@ -154,19 +160,18 @@ export class Store {
       const next = deepClone(old);
       if (obj.status !== undefined) next.status = obj.status;
       else delete next.status;
-      return this.commitUpdate(r, key, old, next, opts, ctx, st.validateStatusUpdate(next, old));
+      return this.commitUpdate(r, key, old, next, opts, ctx, (o) => st.validateStatusUpdate(o, old));
     }
     st.prepareForUpdate(obj, old, ctx);
     st.defaults(obj);
     if (r.tracksGeneration && !jsonEqual(obj.spec, old.spec)) m.generation = (om.generation ?? 0) + 1;
-    return this.commitUpdate(r, key, old, obj, opts, ctx, st.validateUpdate(obj, old));
+    return this.commitUpdate(r, key, old, obj, opts, ctx, (o) => st.validateUpdate(o, old));
   }
 
   private async commitUpdate(
     r: ResourceDef, key: string, old: KubeObject, obj: KubeObject, opts: WriteOptions, ctx: WriteContext,
-    errs: ReturnType<Strategy['validateUpdate']>,
+    validate: (o: KubeObject) => ReturnType<Strategy['validateUpdate']>,
   ): Promise<KubeObject> {
-    if (errs.length) throw Errors.invalid(r.kind, old.metadata.name!, errs, r.group);
     const st = this.strategyOf(r);
     // Clients do not write managedFields directly; the field manager derives them.
     if (!opts.skipManagedFields) {
@@ -177,7 +182,12 @@ export class Store {
     if (!opts.skipManagedFields) trackManagedFields(r, old, obj, opts, ctx.now);
     // A deleting object whose last finalizer went (and whose grace period is over) leaves storage.
     const finalizing = !!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !hasSpecFinalizers(obj) && !(obj.metadata.deletionGracePeriodSeconds ?? 0);
-    const reservation = finalizing ? undefined : st.reserve?.(obj, old, ctx);
+    const reservation = finalizing || opts.subresource === 'status' ? undefined : st.reserve?.(obj, old, ctx);
+    const errs = validate(obj);
+    if (errs.length) {
+      reservation?.rollback();
+      throw Errors.invalid(r.kind, old.metadata.name!, errs, r.group);
+    }
     if (opts.dryRun) {
       reservation?.rollback();
       return obj;
