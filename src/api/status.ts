@@ -111,8 +111,8 @@ export const Errors = {
   gone: (message: string): StatusError => new StatusError(410, 'Expired', message),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource'): StatusError =>
     new StatusError(405, 'MethodNotAllowed', message),
-  unsupportedMediaType: (type: string): StatusError =>
-    new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`),
+  unsupportedMediaType: (accepted: string[] = ['application/json', 'application/yaml']): StatusError =>
+    new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   tooLarge: (): StatusError => new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
   unauthorized: (): StatusError => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string): StatusError => new StatusError(403, 'Forbidden', message),

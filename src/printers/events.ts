@@ -5,7 +5,7 @@ import type { TablePrinter } from '../apiserver/table-types.js';
 import { col } from './columns.js';
 import { since } from './duration.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const field = (o: KubeObject, k: string): any => o[k];
 
 // Source component/host, falling back to the newer reporting fields.

@@ -6,7 +6,7 @@ import type { TablePrinter } from '../apiserver/table-types.js';
 import { ageColumn, col, nameColumn } from './columns.js';
 import { humanDuration, since } from './duration.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Status = any;
 
 const isSidecar = (c: { restartPolicy?: string } | undefined): boolean => c?.restartPolicy === 'Always';

@@ -7,8 +7,8 @@ import {
 type Doc = {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  components: { schemas: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  paths: Record<string, Record<string, any>>;  
+  components: { schemas: Record<string, any> };  
 };
 const doc = (p: string) => openApiDocument(p) as Doc;
 const VERBS = ['get', 'put', 'post', 'patch', 'delete'];

@@ -51,7 +51,7 @@ export function decodeObject(contentType: string | undefined, body: string): Rec
       throw Errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }
   } else {
-    throw Errors.unsupportedMediaType(mt);
+    throw Errors.unsupportedMediaType();
   }
   if (!isPlainObject(value)) throw Errors.badRequest(`couldn't get version/kind; json parse error: the body must be a JSON object`);
   return value;

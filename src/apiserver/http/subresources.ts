@@ -41,7 +41,7 @@ const scale: SubresourceHandler = async (ctx, r, ns, name, method) => {
     const base = toScale(current) as never;
     if (p.kind === 'json') next = applyJsonPatch(base, p.value);
     else if (p.kind === 'merge' || p.kind === 'strategic') next = applyMergePatch(base, p.value);
-    else throw Errors.unsupportedMediaType('application/apply-patch+yaml');
+    else throw Errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
   } else throw Errors.methodNotAllowed();
   const replicas = isPlainObject(next.spec) ? next.spec.replicas : undefined;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {

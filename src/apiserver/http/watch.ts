@@ -24,6 +24,15 @@ export interface WatchParams {
 
 type WireType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
+// Cached objects are immutable, so one encoding per (object, event type) serves every watcher.
+const encoded = new WeakMap<KubeObject, Partial<Record<WireType, string>>>();
+
+function encodedEvent(type: WireType, obj: KubeObject): string {
+  let m = encoded.get(obj);
+  if (!m) encoded.set(obj, (m = {}));
+  return (m[type] ??= JSON.stringify({ type, object: obj }) + '\n');
+}
+
 export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, p: WatchParams): void {
   const cache = cacher.of(r);
   const prefix = resourcePrefix(r, p.namespace);
@@ -32,6 +41,10 @@ export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, 
 
   let headersSent = false;
   const write = (type: WireType, object: unknown): void => {
+    if (p.representation === 'json' && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
+      res.write(encodedEvent(type, object as KubeObject));
+      return;
+    }
     let payload = object;
     if (p.representation === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = toTable(r, [object as KubeObject], {}, p.include, !headersSent);

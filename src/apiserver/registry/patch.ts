@@ -56,7 +56,7 @@ function patchOnce(r: ResourceDef, current: KubeObject, kind: 'json' | 'merge' |
   else if (kind === 'merge') out = applyMergePatch(original as never, value);
   else {
     const root = rootSchemaOf(r);
-    if (!root) throw Errors.unsupportedMediaType('application/strategic-merge-patch+json');
+    if (!root) throw Errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
     out = applyStrategicMergePatch(original as never, value, root, schemas);
   }
   if (!isPlainObject(out.metadata)) out.metadata = {};
@@ -85,7 +85,7 @@ async function apply(store: Store, r: ResourceDef, ns: string | undefined, name:
     throw Errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   const rootSchema = rootSchemaOf(r);
-  if (!rootSchema) throw Errors.unsupportedMediaType('application/apply-patch+yaml');
+  if (!rootSchema) throw Errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
   const cfg = { ...applied, metadata: { ...meta, name } } as KubeObject;
   for (let attempt = 0; ; attempt++) {
     const live = store.tryGet(r, ns, name);
