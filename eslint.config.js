@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureCores = ['src/api/**/*.ts', 'src/printers/**/*.ts', 'src/controllers/ipam/**/*.ts', 'src/apiserver/openapi.ts', 'src/apiserver/table-types.ts'];
+const pureCores = ['src/api/**/*.ts', 'src/apiserver/protobuf/**/*.ts', 'src/printers/**/*.ts', 'src/controllers/ipam/**/*.ts', 'src/apiserver/openapi.ts', 'src/apiserver/table-types.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**'] },

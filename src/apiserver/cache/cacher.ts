@@ -69,7 +69,7 @@ export class Cacher {
     if (cache) {
       const ev: CacheEvent =
         e.type === 'delete'
-          ? { type: 'DELETED', object: this.deletedObject(e), revision: rev }
+          ? { type: 'DELETED', object: this.deletedObject(e), prevObject: cache.get(e.kv.key), revision: rev }
           : { type: e.type === 'create' ? 'ADDED' : 'MODIFIED', object: decodeStored(e.kv), prevObject: e.prevKv ? cache.get(e.kv.key) : undefined, revision: rev };
       cache.apply(e.kv.key, ev);
     }

@@ -88,6 +88,27 @@ export class ResourceCache {
     return out.reverse();
   }
 
+  /**
+   * The objects under prefix as they were at `revision`, rebuilt by undoing newer
+   * history; undefined when that history is gone. keyOf maps an object to its key.
+   */
+  snapshotAt(revision: number, prefix: string, keyOf: (o: KubeObject) => string): KubeObject[] | undefined {
+    const newer = this.eventsSince(revision);
+    if (!newer) return undefined;
+    if (!newer.length) return this.list(prefix);
+    const state = new Map<string, KubeObject>();
+    for (const o of this.list(prefix)) state.set(keyOf(o), o);
+    for (let i = newer.length - 1; i >= 0; i--) {
+      const e = newer[i];
+      const k = keyOf(e.object);
+      if (!k.startsWith(prefix)) continue;
+      if (e.type === 'ADDED') state.delete(k);
+      else if (e.prevObject) state.set(k, e.prevObject);
+      else state.delete(k);
+    }
+    return [...state.keys()].sort().map((k) => state.get(k)!);
+  }
+
   get oldestRevision(): number {
     return this.oldestReplayable;
   }

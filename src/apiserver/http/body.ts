@@ -3,10 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../../api/status.js';
 import { isPlainObject } from '../../api/object.js';
+import { decodeKubeProtobuf, isProtobufContentType } from '../protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+/** Bodies as bytes: protobuf requests (kubectl's typed clients) are binary. */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
@@ -27,16 +29,28 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks).toString('utf8')); });
+    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
     req.on('error', reject);
   });
 }
 
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
 const mediaType = (ct: string | undefined): string => (ct ?? 'application/json').split(';')[0].trim().toLowerCase();
 
-/** Decodes an object body (create/update); JSON and YAML are accepted. */
-export function decodeObject(contentType: string | undefined, body: string): Record<string, unknown> {
+/** Decodes an object body (create/update): JSON, YAML or Kubernetes protobuf. */
+export function decodeObject(contentType: string | undefined, raw: string | Buffer): Record<string, unknown> {
   const mt = mediaType(contentType);
+  if (isProtobufContentType(mt)) {
+    try {
+      return decodeKubeProtobuf(typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw).object;
+    } catch (e) {
+      throw Errors.badRequest(`failed to decode protobuf body: ${(e as Error).message}`);
+    }
+  }
+  const body = typeof raw === 'string' ? raw : raw.toString('utf8');
   let value: unknown;
   if (mt === 'application/json' || mt === '' || mt === '*/*') {
     try {
@@ -51,7 +65,7 @@ export function decodeObject(contentType: string | undefined, body: string): Rec
       throw Errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }
   } else {
-    throw Errors.unsupportedMediaType();
+    throw Errors.unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
   }
   if (!isPlainObject(value)) throw Errors.badRequest(`couldn't get version/kind; json parse error: the body must be a JSON object`);
   return value;

@@ -5,6 +5,7 @@ import { Errors } from '../../api/status.js';
 import { schemas, schemaNameFor } from '../../api/schema/index.js';
 import { findUnknownFields, strictErrorMessage, warningTexts, decodeErrorMessage } from '../../api/schema/unknown-fields.js';
 import type { ResourceDef } from '../resources.js';
+import { findDuplicateFields } from '../../api/schema/duplicate-fields.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -45,4 +46,13 @@ export function prunePath(root: unknown, rawPath: string): void {
   }
   const last = tokens[tokens.length - 1];
   if (typeof last === 'string' && isPlainObject(cur)) delete cur[last];
+}
+
+/** Duplicate keys in a JSON body: an error under Strict, warnings under Warn. */
+export function duplicateFieldCheck(r: ResourceDef, text: string, mode: FieldValidation): string[] {
+  const dups = findDuplicateFields(text);
+  if (!dups.length) return [];
+  const msgs = dups.map((d) => `duplicate field "${d}"`);
+  if (mode === 'Strict') throw Errors.badRequest(decodeErrorMessage(r.kind, r.version, `strict decoding error: ${msgs.join(', ')}`));
+  return msgs;
 }

@@ -9,13 +9,13 @@ import { apiVersionOf, findResource, storageKey, type ResourceDef } from '../res
 import type { Store, WriteOptions } from '../registry/store.js';
 import { deleteObject, parseDeleteOptions, successStatus } from '../registry/delete.js';
 import { patchObject } from '../registry/patch.js';
-import { readBody, decodeObject } from './body.js';
+import { readBody, readBodyBytes, decodeObject } from './body.js';
 import { buildFilter } from './filter.js';
 import { negotiate, TABLE_CONTENT_TYPE } from './negotiate.js';
 import { sendJson } from './respond.js';
 import { toTable, includeObjectParam, partialMetadata } from './table.js';
 import { serveWatch } from './watch.js';
-import { checkUnknownFields, fieldValidationParam } from './field-validation.js';
+import { checkUnknownFields, fieldValidationParam, duplicateFieldCheck } from './field-validation.js';
 import type { Route } from './route.js';
 import { subresourceHandlers } from './subresources.js';
 
@@ -110,12 +110,27 @@ function list(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void
   const limit = Number(q.get('limit') ?? 0);
   const cont = q.get('continue');
   const rv = ctx.store.cacher.currentRevision;
-  let items = ctx.store.list(r, ns);
+  const keyOf = (o: KubeObject): string => storageKey(r, o.metadata.namespace, o.metadata.name!);
+  let items: KubeObject[];
   let listRv = rv;
+  const exact = q.get('resourceVersionMatch') === 'Exact' ? q.get('resourceVersion') : null;
   if (cont) {
+    // Every page is served at the first page's revision, as etcd-backed lists are.
     const t = decodeContinue(cont);
     listRv = t.rv;
-    items = items.filter((o) => storageKey(r, o.metadata.namespace, o.metadata.name!) > t.start);
+    const snap = ctx.store.snapshot(r, ns, t.rv, keyOf);
+    if (!snap) throw Errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    items = snap.filter((o) => keyOf(o) > t.start);
+  } else if (exact) {
+    const want = Number(exact);
+    if (!Number.isInteger(want) || want <= 0) throw Errors.badRequest(`resourceVersionMatch "Exact" requires a resourceVersion, got "${exact}"`);
+    if (want > rv) throw Errors.timeout(`Too large resource version: ${want}, current: ${rv}`);
+    const snap = ctx.store.snapshot(r, ns, want, keyOf);
+    if (!snap) throw Errors.gone(`too old resource version: ${want} (${ctx.store.cacher.of(r).oldestRevision})`);
+    items = snap;
+    listRv = want;
+  } else {
+    items = ctx.store.list(r, ns);
   }
   if (filter) items = items.filter(filter);
   const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
@@ -155,9 +170,13 @@ function watch(ctx: RequestContext, r: ResourceDef, ns: string | undefined): voi
 }
 
 async function readObject(ctx: RequestContext, r: ResourceDef): Promise<{ obj: KubeObject; warnings: string[] }> {
-  const raw = decodeObject(ctx.req.headers['content-type'], await readBody(ctx.req));
+  const bytes = await readBodyBytes(ctx.req);
+  const ct = ctx.req.headers['content-type'];
+  const raw = decodeObject(ct, bytes);
   checkTypeMeta(r, raw);
-  const warnings = checkUnknownFields(r, raw, fieldValidationParam(ctx.url.searchParams));
+  const mode = fieldValidationParam(ctx.url.searchParams);
+  const dupWarnings = mode === 'Ignore' || !(ct ?? 'application/json').startsWith('application/json') ? [] : duplicateFieldCheck(r, bytes.toString('utf8'), mode);
+  const warnings = [...dupWarnings, ...checkUnknownFields(r, raw, mode)];
   raw.metadata ??= {};
   return { obj: raw as KubeObject, warnings };
 }
@@ -215,9 +234,9 @@ function patch(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name
 }
 
 async function readDeleteBody(ctx: RequestContext): Promise<Record<string, unknown> | undefined> {
-  const text = await readBody(ctx.req);
-  if (!text.trim()) return undefined;
-  return decodeObject(ctx.req.headers['content-type'], text);
+  const bytes = await readBodyBytes(ctx.req);
+  if (!bytes.length || !bytes.toString('utf8').trim()) return undefined;
+  return decodeObject(ctx.req.headers['content-type'], bytes);
 }
 
 async function del(ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string): Promise<void> {

@@ -3,7 +3,7 @@ import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
 import { Errors, StatusError } from '../../api/status.js';
 import { applyJsonPatch, applyMergePatch, parsePatchBody } from '../../api/patch/index.js';
 import { storageKey, type ResourceDef } from '../resources.js';
-import { readBody, decodeObject } from './body.js';
+import { readBody, readBodyBytes, decodeObject } from './body.js';
 import { sendJson } from './respond.js';
 import type { RequestContext } from './resource-handler.js';
 import { respondObject, updateSubresource, patchResource } from './resource-handler.js';
@@ -62,7 +62,7 @@ const scale: SubresourceHandler = async (ctx, r, ns, name, method) => {
 
 const binding: SubresourceHandler = async (ctx, r, ns, name, method) => {
   if (method !== 'POST') throw Errors.methodNotAllowed();
-  const b = decodeObject(ctx.req.headers['content-type'], await readBody(ctx.req));
+  const b = decodeObject(ctx.req.headers['content-type'], await readBodyBytes(ctx.req));
   const target = isPlainObject(b.target) ? b.target : undefined;
   const node = target && typeof target.name === 'string' ? target.name : '';
   if (!node) throw Errors.invalid('Binding', name, [{ type: 'FieldValueRequired', field: 'target.name', detail: '' }]);
@@ -80,7 +80,7 @@ const binding: SubresourceHandler = async (ctx, r, ns, name, method) => {
 
 const finalize: SubresourceHandler = async (ctx, r, _ns, name, method) => {
   if (method !== 'PUT') throw Errors.methodNotAllowed();
-  const body = decodeObject(ctx.req.headers['content-type'], await readBody(ctx.req));
+  const body = decodeObject(ctx.req.headers['content-type'], await readBodyBytes(ctx.req));
   const current = ctx.store.get(r, undefined, name);
   const fins = isPlainObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers : [];
   const next = deepClone(current);

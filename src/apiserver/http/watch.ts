@@ -113,7 +113,12 @@ export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, 
     for (const t of timers) clearTimeout(t);
     if (!res.writableEnded) res.end();
   };
-  if (p.timeoutSeconds && p.timeoutSeconds > 0) timers.push(setTimeout(finish, p.timeoutSeconds * 1000));
+  if (p.timeoutSeconds && p.timeoutSeconds > 0) {
+    const ms = p.timeoutSeconds * 1000;
+    // A bookmark shortly before the server ends the watch lets the client resume from there.
+    if (p.bookmarks) timers.push(setTimeout(() => { lastRevision = Math.max(lastRevision, cacher.currentRevision); bookmark(); }, Math.max(0, ms - Math.min(2000, ms / 2))));
+    timers.push(setTimeout(finish, ms));
+  }
   if (p.bookmarks) {
     const iv = setInterval(() => {
       lastRevision = Math.max(lastRevision, cacher.currentRevision);

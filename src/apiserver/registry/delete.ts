@@ -63,8 +63,14 @@ function gracePeriod(r: ResourceDef, obj: KubeObject, requested: number | undefi
   return requested ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
 }
 
+/** The namespaces kube-apiserver's lifecycle admission refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 export async function deleteObject(store: Store, r: ResourceDef, ns: string | undefined, name: string, opts: DeleteOptions, dryRun: boolean): Promise<DeleteResult> {
   const old = store.get(r, ns, name);
+  if (r.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(name)) {
+    throw new StatusError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+  }
   checkPreconditions(r, old, opts.preconditions);
   const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
   const next = deepClone(old);

@@ -10,7 +10,9 @@ import { apiVersionOf, resourceByKind, storageKey, resourcePrefix, type Resource
 import type { Strategy, WriteContext } from './strategy.js';
 import { randomSuffix } from '../../util/names.js';
 import { rfc3339 } from '../../util/time.js';
-import { trackManagedFields } from './managed-fields.js';
+import { trackManagedFields, rootSchemaOf } from './managed-fields.js';
+import { omitEmpty } from '../../api/schema/omit-empty.js';
+import { schemas } from '../../api/schema/index.js';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -55,6 +57,11 @@ export class Store {
     return this.cacher.of(r).list(resourcePrefix(r, ns));
   }
 
+  /** The list as of an earlier revision, or undefined when that history is gone. */
+  snapshot(r: ResourceDef, ns: string | undefined, revision: number, keyOf: (o: KubeObject) => string): KubeObject[] | undefined {
+    return this.cacher.of(r).snapshotAt(revision, resourcePrefix(r, ns), keyOf);
+  }
+
   private ctx(opts: WriteOptions): WriteContext {
     return { dryRun: opts.dryRun, now: rfc3339() };
   }
@@ -79,6 +86,7 @@ export class Store {
     const st = this.strategyOf(r);
     st.prepareForCreate(obj, ctx);
     st.defaults(obj);
+    normalizeEmpty(r, obj);
     if (r.namespaced) this.checkNamespaceAcceptsContent(ns!);
     const key = storageKey(r, ns, m.name!);
     if (m.name && this.cacher.of(r).get(key)) throw Errors.alreadyExists(r.plural, m.name, r.group);
@@ -164,6 +172,7 @@ export class Store {
     }
     st.prepareForUpdate(obj, old, ctx);
     st.defaults(obj);
+    normalizeEmpty(r, obj);
     if (r.tracksGeneration && !jsonEqual(obj.spec, old.spec)) m.generation = (om.generation ?? 0) + 1;
     return this.commitUpdate(r, key, old, obj, opts, ctx, (o) => st.validateUpdate(o, old));
   }
@@ -244,6 +253,11 @@ export class Store {
       throw e;
     }
   }
+}
+
+function normalizeEmpty(r: ResourceDef, obj: KubeObject): void {
+  const root = rootSchemaOf(r);
+  if (root) omitEmpty(obj as unknown as Record<string, unknown>, root, schemas);
 }
 
 /** Namespaces keep spec.finalizers until their content is gone. */

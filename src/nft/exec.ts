@@ -1,0 +1,61 @@
+// ExecNft pipes each transaction's script to one `nft -f -` (inside a named
+// network namespace through `ip netns exec` when asked). nft applies a file
+// as one kernel transaction, so a sync is all-or-nothing.
+import { spawn } from 'node:child_process';
+import { NftError, codeFromStderr } from './errors.js';
+import type { ListKind, NftInterface } from './interface.js';
+import { Transaction } from './transaction.js';
+
+export interface ExecNftOptions {
+  family?: string;
+  table: string;
+  netns?: string;
+  nftPath?: string;
+}
+
+export class ExecNft implements NftInterface {
+  readonly family: string;
+  readonly table: string;
+
+  constructor(private readonly o: ExecNftOptions) {
+    this.family = o.family ?? 'ip';
+    this.table = o.table;
+  }
+
+  newTransaction(): Transaction {
+    return new Transaction(this.family, this.table);
+  }
+
+  private exec(args: string[], stdin?: string): Promise<string> {
+    const nft = this.o.nftPath ?? 'nft';
+    const [cmd, argv] = this.o.netns ? ['ip', ['netns', 'exec', this.o.netns, nft, ...args]] : [nft, args];
+    return new Promise((resolve, reject) => {
+      const p = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [], err: Buffer[] = [];
+      p.stdout.on('data', (c: Buffer) => out.push(c));
+      p.stderr.on('data', (c: Buffer) => err.push(c));
+      p.on('error', (e) => reject(new NftError('Failed', `${cmd}: ${e.message}`)));
+      p.on('close', (rc) => {
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (rc === 0) resolve(Buffer.concat(out).toString('utf8'));
+        else reject(new NftError(codeFromStderr(stderr), `nft ${args.join(' ')}: exit ${rc}: ${stderr.slice(0, 2000).trim()}`));
+      });
+      p.stdin.on('error', () => { /* nft exited early; close reports why */ });
+      p.stdin.end(stdin ?? '');
+    });
+  }
+
+  async run(tx: Transaction): Promise<void> {
+    if (tx.error) throw new NftError('Invalid', tx.error.message);
+    if (!tx.numOperations()) return;
+    await this.exec(['-f', '-'], tx.toString());
+  }
+
+  async list(kind: ListKind): Promise<string[]> {
+    // -t leaves set elements out: a listing at 100k elements is otherwise large.
+    const text = await this.exec(['-j', '-t', 'list', kind, this.family]);
+    const key = kind.slice(0, -1);
+    const items = (JSON.parse(text).nftables ?? []) as Record<string, { table: string; name: string }>[];
+    return items.map((i) => i[key]).filter((x) => x && x.table === this.table).map((x) => x.name);
+  }
+}
