@@ -2,22 +2,28 @@
 // /registry/, and lets writers wait until their revision is visible, which gives
 // read-your-writes for lists and gets.
 
-import type { Backend, KeyValue, WatchEvent, Watcher } from '../../storage/backend.js';
+import type { Backend, WatchEvent, Watcher } from '../../storage/backend.js';
 import type { KubeObject } from '../../api/object.js';
+import { fieldsFor } from '../../api/selectors/field-labels.js';
 import { resources, resourcePrefix, type ResourceDef } from '../resources.js';
-import { ResourceCache, type CacheEvent } from './resource-cache.js';
+import { ResourceCache, CacheEvent, type CachedItem } from './resource-cache.js';
 
 const HISTORY_PER_RESOURCE = 20000;
 
-export function decodeStored(kv: KeyValue): KubeObject {
-  const obj = JSON.parse(kv.value) as KubeObject;
-  obj.metadata.resourceVersion = String(kv.modRevision);
-  return obj;
+/** The cached form of a stored value at a revision. */
+export function makeItem(r: ResourceDef, key: string, value: string, revision: number): CachedItem {
+  const obj = JSON.parse(value) as KubeObject;
+  obj.metadata ??= {};
+  obj.metadata.resourceVersion = String(revision);
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  const json = JSON.stringify({ apiVersion, kind, metadata, ...rest });
+  const bodyAt = json.indexOf('"metadata":');
+  return { key, json, bodyAt: bodyAt > 0 ? bodyAt : 1, labels: metadata.labels, fields: fieldsFor(r.plural, obj), revision };
 }
 
 export class Cacher {
   private readonly caches = new Map<string, ResourceCache>();
-  private readonly prefixes: { prefix: string; cache: ResourceCache }[] = [];
+  private readonly prefixes: { prefix: string; cache: ResourceCache; r: ResourceDef }[] = [];
   private revision = 0;
   private waiters: { rev: number; resolve: () => void }[] = [];
   private watcher: Watcher | undefined;
@@ -31,9 +37,12 @@ export class Cacher {
     for (const r of resources) {
       const c = new ResourceCache(HISTORY_PER_RESOURCE, listed.revision);
       this.caches.set(r.plural + '.' + r.group, c);
-      this.prefixes.push({ prefix: resourcePrefix(r), cache: c });
+      this.prefixes.push({ prefix: resourcePrefix(r), cache: c, r });
     }
-    for (const kv of listed.items) this.cacheFor(kv.key)?.load(kv.key, decodeStored(kv));
+    for (const kv of listed.items) {
+      const p = this.entryFor(kv.key);
+      if (p) p.cache.load(makeItem(p.r, kv.key, kv.value, kv.modRevision));
+    }
     this.watcher = this.backend.watch('/registry/', listed.revision, (e) => this.onEvent(e), (err) => {
       this.failed = err;
       console.error(`kubesvc: storage watch failed: ${err.message}`);
@@ -58,20 +67,23 @@ export class Cacher {
     return this.caches.get(r.plural + '.' + r.group)!;
   }
 
-  private cacheFor(key: string): ResourceCache | undefined {
-    for (const p of this.prefixes) if (key.startsWith(p.prefix)) return p.cache;
+  private entryFor(key: string): { cache: ResourceCache; r: ResourceDef } | undefined {
+    for (const p of this.prefixes) if (key.startsWith(p.prefix)) return p;
     return undefined;
   }
 
   private onEvent(e: WatchEvent): void {
     const rev = e.kv.modRevision;
-    const cache = this.cacheFor(e.kv.key);
-    if (cache) {
-      const ev: CacheEvent =
-        e.type === 'delete'
-          ? { type: 'DELETED', object: this.deletedObject(e), prevObject: cache.get(e.kv.key), revision: rev }
-          : { type: e.type === 'create' ? 'ADDED' : 'MODIFIED', object: decodeStored(e.kv), prevObject: e.prevKv ? cache.get(e.kv.key) : undefined, revision: rev };
-      cache.apply(e.kv.key, ev);
+    const p = this.entryFor(e.kv.key);
+    if (p) {
+      const key = e.kv.key;
+      const prev = p.cache.getItem(key);
+      // A deleted object carries the revision of its deletion, as watch clients expect.
+      const item = e.type === 'delete'
+        ? makeItem(p.r, key, (e.prevKv ?? e.kv).value, rev)
+        : makeItem(p.r, key, e.kv.value, rev);
+      const type = e.type === 'delete' ? 'DELETED' : e.type === 'create' ? 'ADDED' : 'MODIFIED';
+      p.cache.apply(new CacheEvent(type, item, prev, rev));
     }
     if (rev > this.revision) this.revision = rev;
     if (this.waiters.length) {
@@ -79,14 +91,6 @@ export class Cacher {
       this.waiters = this.waiters.filter((w) => w.rev > this.revision);
       for (const w of ready) w.resolve();
     }
-  }
-
-  /** A deleted object carries the revision of its deletion, as watch clients expect. */
-  private deletedObject(e: WatchEvent): KubeObject {
-    const prev = e.prevKv ?? e.kv;
-    const obj = JSON.parse(prev.value) as KubeObject;
-    obj.metadata.resourceVersion = String(e.kv.modRevision);
-    return obj;
   }
 
   waitFor(rev: number, timeoutMs = 5000): Promise<void> {

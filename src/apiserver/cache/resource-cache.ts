@@ -1,16 +1,43 @@
 // In-memory state and recent history of one resource, fed by the storage watch.
 // Lists and watches are served from here (as kube-apiserver's cacher does), so
-// the datastore only sees writes.
+// the datastore only sees writes. Objects are kept as their JSON encoding plus the
+// few fields selectors need: lists and watch events are written without
+// re-encoding, and memory stays proportional to the stored bytes.
 
 import type { KubeObject } from '../../api/object.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-export interface CacheEvent {
-  type: EventType;
-  object: KubeObject;
-  prevObject?: KubeObject;
-  revision: number;
+export interface CachedItem {
+  readonly key: string;
+  /** The whole object, apiVersion, kind and metadata first, resourceVersion set. */
+  readonly json: string;
+  /** Offset of `"metadata"` in json: a typed list's item is `{` + json.slice(bodyAt). */
+  readonly bodyAt: number;
+  readonly labels: Record<string, string> | undefined;
+  /** Field-selector values (metadata.name, spec.nodeName, ...). */
+  readonly fields: Record<string, string>;
+  readonly revision: number;
+}
+
+export const parseItem = (i: CachedItem): KubeObject => JSON.parse(i.json) as KubeObject;
+
+export class CacheEvent {
+  constructor(
+    readonly type: EventType,
+    readonly item: CachedItem,
+    readonly prevItem: CachedItem | undefined,
+    readonly revision: number,
+  ) {}
+
+  /** A fresh decoding per call: subscribers may keep or change it freely. */
+  get object(): KubeObject {
+    return parseItem(this.item);
+  }
+
+  get prevObject(): KubeObject | undefined {
+    return this.prevItem && parseItem(this.prevItem);
+  }
 }
 
 export interface CacheWatcher {
@@ -18,10 +45,10 @@ export interface CacheWatcher {
 }
 
 export class ResourceCache {
-  private readonly items = new Map<string, KubeObject>();
+  private readonly items = new Map<string, CachedItem>();
   private sortedKeys: string[] | undefined;
   private readonly history: CacheEvent[] = [];
-  private historyStart = 0; // index of the oldest retained event (ring as a moving window)
+  private historyStart = 0; // index of the oldest retained event (a moving window)
   private readonly watchers = new Set<CacheWatcher>();
   /** Events at or below this revision cannot be replayed. */
   private oldestReplayable: number;
@@ -30,21 +57,26 @@ export class ResourceCache {
     this.oldestReplayable = initialRevision;
   }
 
-  load(key: string, obj: KubeObject): void {
-    this.items.set(key, obj);
+  load(item: CachedItem): void {
+    this.items.set(item.key, item);
     this.sortedKeys = undefined;
   }
 
-  get(key: string): KubeObject | undefined {
+  getItem(key: string): CachedItem | undefined {
     return this.items.get(key);
+  }
+
+  get(key: string): KubeObject | undefined {
+    const i = this.items.get(key);
+    return i && parseItem(i);
   }
 
   get size(): number {
     return this.items.size;
   }
 
-  /** Live objects under the key prefix, in key order. */
-  list(prefix: string): KubeObject[] {
+  /** Live items under the key prefix, in key order. */
+  listItems(prefix: string): CachedItem[] {
     if (!this.sortedKeys) this.sortedKeys = [...this.items.keys()].sort();
     const keys = this.sortedKeys;
     let lo = 0, hi = keys.length;
@@ -52,18 +84,23 @@ export class ResourceCache {
       const mid = (lo + hi) >>> 1;
       if (keys[mid] < prefix) lo = mid + 1; else hi = mid;
     }
-    const out: KubeObject[] = [];
+    const out: CachedItem[] = [];
     for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(this.items.get(keys[i])!);
     return out;
   }
 
-  apply(key: string, e: CacheEvent): void {
+  list(prefix: string): KubeObject[] {
+    return this.listItems(prefix).map(parseItem);
+  }
+
+  apply(e: CacheEvent): void {
+    const key = e.item.key;
     if (e.type === 'DELETED') {
       this.items.delete(key);
       this.sortedKeys = undefined;
     } else {
       if (!this.items.has(key)) this.sortedKeys = undefined;
-      this.items.set(key, e.object);
+      this.items.set(key, e.item);
     }
     this.history.push(e);
     if (this.history.length - this.historyStart > this.capacity) {
@@ -89,22 +126,20 @@ export class ResourceCache {
   }
 
   /**
-   * The objects under prefix as they were at `revision`, rebuilt by undoing newer
-   * history; undefined when that history is gone. keyOf maps an object to its key.
+   * The items under prefix as they were at `revision`, rebuilt by undoing newer
+   * history; undefined when that history is gone.
    */
-  snapshotAt(revision: number, prefix: string, keyOf: (o: KubeObject) => string): KubeObject[] | undefined {
+  snapshotAt(revision: number, prefix: string): CachedItem[] | undefined {
     const newer = this.eventsSince(revision);
     if (!newer) return undefined;
-    if (!newer.length) return this.list(prefix);
-    const state = new Map<string, KubeObject>();
-    for (const o of this.list(prefix)) state.set(keyOf(o), o);
+    if (!newer.length) return this.listItems(prefix);
+    const state = new Map<string, CachedItem>();
+    for (const i of this.listItems(prefix)) state.set(i.key, i);
     for (let i = newer.length - 1; i >= 0; i--) {
       const e = newer[i];
-      const k = keyOf(e.object);
-      if (!k.startsWith(prefix)) continue;
-      if (e.type === 'ADDED') state.delete(k);
-      else if (e.prevObject) state.set(k, e.prevObject);
-      else state.delete(k);
+      if (!e.item.key.startsWith(prefix)) continue;
+      if (e.type === 'ADDED' || !e.prevItem) state.delete(e.item.key);
+      else state.set(e.item.key, e.prevItem);
     }
     return [...state.keys()].sort().map((k) => state.get(k)!);
   }

@@ -5,7 +5,8 @@ import { Errors, StatusError } from '../../api/status.js';
 
 export const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 import { defaultFieldManager } from '../../api/apply/index.js';
-import { apiVersionOf, findResource, storageKey, type ResourceDef } from '../resources.js';
+import { apiVersionOf, findResource, resourcePrefix, type ResourceDef } from '../resources.js';
+import { parseItem, type CachedItem } from '../cache/resource-cache.js';
 import type { Store, WriteOptions } from '../registry/store.js';
 import { deleteObject, parseDeleteOptions, successStatus } from '../registry/delete.js';
 import { patchObject } from '../registry/patch.js';
@@ -110,49 +111,48 @@ function list(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void
   const limit = Number(q.get('limit') ?? 0);
   const cont = q.get('continue');
   const rv = ctx.store.cacher.currentRevision;
-  const keyOf = (o: KubeObject): string => storageKey(r, o.metadata.namespace, o.metadata.name!);
-  let items: KubeObject[];
+  const cache = ctx.store.cacher.of(r);
+  const prefix = resourcePrefix(r, ns);
+  let items: CachedItem[];
   let listRv = rv;
   const exact = q.get('resourceVersionMatch') === 'Exact' ? q.get('resourceVersion') : null;
   if (cont) {
     // Every page is served at the first page's revision, as etcd-backed lists are.
     const t = decodeContinue(cont);
     listRv = t.rv;
-    const snap = ctx.store.snapshot(r, ns, t.rv, keyOf);
+    const snap = cache.snapshotAt(t.rv, prefix);
     if (!snap) throw Errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-    items = snap.filter((o) => keyOf(o) > t.start);
+    items = snap.filter((i) => i.key > t.start);
   } else if (exact) {
     const want = Number(exact);
     if (!Number.isInteger(want) || want <= 0) throw Errors.badRequest(`resourceVersionMatch "Exact" requires a resourceVersion, got "${exact}"`);
     if (want > rv) throw Errors.timeout(`Too large resource version: ${want}, current: ${rv}`);
-    const snap = ctx.store.snapshot(r, ns, want, keyOf);
-    if (!snap) throw Errors.gone(`too old resource version: ${want} (${ctx.store.cacher.of(r).oldestRevision})`);
+    const snap = cache.snapshotAt(want, prefix);
+    if (!snap) throw Errors.gone(`too old resource version: ${want} (${cache.oldestRevision})`);
     items = snap;
     listRv = want;
   } else {
-    items = ctx.store.list(r, ns);
+    items = cache.listItems(prefix);
   }
   if (filter) items = items.filter(filter);
   const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
   if (limit > 0 && items.length > limit) {
-    const last = items[limit - 1];
-    meta.continue = Buffer.from(JSON.stringify({ rv: listRv, start: storageKey(r, last.metadata.namespace, last.metadata.name!) })).toString('base64url');
+    meta.continue = Buffer.from(JSON.stringify({ rv: listRv, start: items[limit - 1].key })).toString('base64url');
     meta.remainingItemCount = items.length - limit;
     items = items.slice(0, limit);
   }
   const rep = negotiate(ctx.req.headers.accept, ['table', 'partial-metadata']);
   if (rep === 'table') {
-    sendJson(ctx.res, 200, toTable(r, items, meta, includeObjectParam(q)), TABLE_CONTENT_TYPE);
+    sendJson(ctx.res, 200, toTable(r, items.map(parseItem), meta, includeObjectParam(q)), TABLE_CONTENT_TYPE);
     return;
   }
   if (rep === 'partial-metadata') {
-    sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialMetadata) });
+    sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map((i) => partialMetadata(parseItem(i))) });
     return;
   }
   // Items in a typed list carry no apiVersion/kind, as kube-apiserver encodes them.
   const head = `{"kind":${JSON.stringify(r.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(r))},"metadata":${JSON.stringify(meta)},"items":[`;
-  const body = head + items.map((o) => JSON.stringify(o, (k, v) => (k === 'apiVersion' || k === 'kind') && v === o[k] ? undefined : v)).join(',') + ']}';
-  sendJson(ctx.res, 200, body);
+  sendJson(ctx.res, 200, head + items.map((i) => '{' + i.json.slice(i.bodyAt)).join(',') + ']}');
 }
 
 function watch(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void {
@@ -251,8 +251,9 @@ async function deleteCollection(ctx: RequestContext, r: ResourceDef, ns: string 
   const opts = parseDeleteOptions(await readDeleteBody(ctx), ctx.url.searchParams);
   const dryRun = writeOptions(ctx).dryRun;
   const filter = buildFilter(r, ctx.url.searchParams);
-  let items = ctx.store.list(r, ns);
-  if (filter) items = items.filter(filter);
+  let matched = ctx.store.cacher.of(r).listItems(resourcePrefix(r, ns));
+  if (filter) matched = matched.filter(filter);
+  const items = matched.map(parseItem);
   const out: KubeObject[] = [];
   for (const o of items) {
     try {

@@ -1,18 +1,17 @@
 // Watch streams: newline-delimited {"type","object"} events over a chunked
 // response, with Kubernetes' resourceVersion semantics.
 import type { ServerResponse } from 'node:http';
-import type { KubeObject } from '../../api/object.js';
 import { Errors } from '../../api/status.js';
 import type { Cacher } from '../cache/cacher.js';
-import type { CacheEvent } from '../cache/resource-cache.js';
+import { parseItem, type CacheEvent, type CachedItem } from '../cache/resource-cache.js';
 import { apiVersionOf, resourcePrefix, type ResourceDef } from '../resources.js';
-import type { ObjectFilter } from './filter.js';
+import type { ItemFilter } from './filter.js';
 import { toTable, partialMetadata, type IncludeObject } from './table.js';
 import { TABLE_CONTENT_TYPE, type Representation } from './negotiate.js';
 
 export interface WatchParams {
   namespace?: string;
-  filter?: ObjectFilter;
+  filter?: ItemFilter;
   resourceVersion?: string;
   timeoutSeconds?: number;
   bookmarks: boolean;
@@ -24,35 +23,33 @@ export interface WatchParams {
 
 type WireType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-// Cached objects are immutable, so one encoding per (object, event type) serves every watcher.
-const encoded = new WeakMap<KubeObject, Partial<Record<WireType, string>>>();
+// Cached items are immutable, so one encoding per (item, event type) serves every watcher.
+const encoded = new WeakMap<CachedItem, Partial<Record<WireType, string>>>();
 
-function encodedEvent(type: WireType, obj: KubeObject): string {
-  let m = encoded.get(obj);
-  if (!m) encoded.set(obj, (m = {}));
-  return (m[type] ??= JSON.stringify({ type, object: obj }) + '\n');
+function encodedEvent(type: WireType, item: CachedItem): string {
+  let m = encoded.get(item);
+  if (!m) encoded.set(item, (m = {}));
+  return (m[type] ??= `{"type":"${type}","object":${item.json}}\n`);
 }
 
 export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, p: WatchParams): void {
   const cache = cacher.of(r);
   const prefix = resourcePrefix(r, p.namespace);
-  const matches = (o: KubeObject | undefined): boolean =>
-    !!o && (!p.namespace || o.metadata.namespace === p.namespace) && (!p.filter || p.filter(o));
+  const matches = (i: CachedItem | undefined): boolean => !!i && i.key.startsWith(prefix) && (!p.filter || p.filter(i));
 
   let headersSent = false;
-  const write = (type: WireType, object: unknown): void => {
-    if (p.representation === 'json' && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
-      res.write(encodedEvent(type, object as KubeObject));
-      return;
-    }
-    let payload = object;
-    if (p.representation === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
-      payload = toTable(r, [object as KubeObject], {}, p.include, !headersSent);
+  const write = (type: WireType, item: CachedItem): void => {
+    if (p.representation === 'table') {
+      res.write(JSON.stringify({ type, object: toTable(r, [parseItem(item)], {}, p.include, !headersSent) }) + '\n');
       headersSent = true;
-    } else if (p.representation === 'partial-metadata' && type !== 'ERROR' && type !== 'BOOKMARK') {
-      payload = partialMetadata(object as KubeObject);
+    } else if (p.representation === 'partial-metadata') {
+      res.write(JSON.stringify({ type, object: partialMetadata(parseItem(item)) }) + '\n');
+    } else {
+      res.write(encodedEvent(type, item));
     }
-    res.write(JSON.stringify({ type, object: payload }) + '\n');
+  };
+  const writeControl = (type: 'BOOKMARK' | 'ERROR', object: unknown): void => {
+    res.write(JSON.stringify({ type, object }) + '\n');
   };
 
   res.writeHead(200, {
@@ -66,44 +63,44 @@ export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, 
   const bookmark = (extra?: Record<string, string>): void => {
     const meta: Record<string, unknown> = { resourceVersion: String(lastRevision) };
     if (extra) meta.annotations = extra;
-    write('BOOKMARK', { kind: r.kind, apiVersion: apiVersionOf(r), metadata: meta });
+    writeControl('BOOKMARK', { kind: r.kind, apiVersion: apiVersionOf(r), metadata: meta });
   };
+
+  function deliver(e: CacheEvent): void {
+    if (e.revision > lastRevision) lastRevision = e.revision;
+    if (e.type === 'ADDED') {
+      if (matches(e.item)) write('ADDED', e.item);
+    } else if (e.type === 'DELETED') {
+      if (matches(e.item)) write('DELETED', e.item);
+    } else {
+      const now = matches(e.item);
+      const before = e.prevItem ? matches(e.prevItem) : now;
+      if (now && before) write('MODIFIED', e.item);
+      else if (now) write('ADDED', e.item);
+      else if (before) write('DELETED', e.item);
+    }
+  }
 
   const rv = p.resourceVersion;
   const fromStart = rv === undefined || rv === '' || rv === '0' || p.sendInitialEvents;
   // Initial state and subscription happen in one synchronous step, so no event falls between.
   if (fromStart) {
-    for (const o of cache.list(prefix)) if (matches(o)) write('ADDED', o);
+    for (const i of cache.listItems(prefix)) if (!p.filter || p.filter(i)) write('ADDED', i);
     if (p.sendInitialEvents && p.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const from = Number(rv);
     if (!Number.isInteger(from) || from < 0) {
-      write('ERROR', Errors.badRequest(`invalid resource version: ${rv}`).toStatus());
+      writeControl('ERROR', Errors.badRequest(`invalid resource version: ${rv}`).toStatus());
       res.end();
       return;
     }
     const replay = cache.eventsSince(from);
     if (!replay) {
-      write('ERROR', Errors.gone(`too old resource version: ${from} (${cache.oldestRevision})`).toStatus());
+      writeControl('ERROR', Errors.gone(`too old resource version: ${from} (${cache.oldestRevision})`).toStatus());
       res.end();
       return;
     }
     for (const e of replay) deliver(e);
-  }
-
-  function deliver(e: CacheEvent): void {
-    if (e.revision > lastRevision) lastRevision = e.revision;
-    if (e.type === 'ADDED') {
-      if (matches(e.object)) write('ADDED', e.object);
-    } else if (e.type === 'DELETED') {
-      if (matches(e.object)) write('DELETED', e.object);
-    } else {
-      const now = matches(e.object);
-      const before = e.prevObject ? matches(e.prevObject) : now;
-      if (now && before) write('MODIFIED', e.object);
-      else if (now) write('ADDED', e.object);
-      else if (before) write('DELETED', e.object);
-    }
   }
 
   const unsubscribe = cache.subscribe({ deliver });
@@ -113,18 +110,17 @@ export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, 
     for (const t of timers) clearTimeout(t);
     if (!res.writableEnded) res.end();
   };
+  const freshBookmark = (): void => {
+    // Every event of this resource up to the global revision has been delivered synchronously.
+    lastRevision = Math.max(lastRevision, cacher.currentRevision);
+    bookmark();
+  };
   if (p.timeoutSeconds && p.timeoutSeconds > 0) {
     const ms = p.timeoutSeconds * 1000;
     // A bookmark shortly before the server ends the watch lets the client resume from there.
-    if (p.bookmarks) timers.push(setTimeout(() => { lastRevision = Math.max(lastRevision, cacher.currentRevision); bookmark(); }, Math.max(0, ms - Math.min(2000, ms / 2))));
+    if (p.bookmarks) timers.push(setTimeout(freshBookmark, Math.max(0, ms - Math.min(2000, ms / 2))));
     timers.push(setTimeout(finish, ms));
   }
-  if (p.bookmarks) {
-    const iv = setInterval(() => {
-      lastRevision = Math.max(lastRevision, cacher.currentRevision);
-      bookmark();
-    }, p.bookmarkIntervalMs ?? 15000);
-    timers.push(iv);
-  }
+  if (p.bookmarks) timers.push(setInterval(freshBookmark, p.bookmarkIntervalMs ?? 15000));
   res.on('close', finish);
 }

@@ -57,10 +57,6 @@ export class Store {
     return this.cacher.of(r).list(resourcePrefix(r, ns));
   }
 
-  /** The list as of an earlier revision, or undefined when that history is gone. */
-  snapshot(r: ResourceDef, ns: string | undefined, revision: number, keyOf: (o: KubeObject) => string): KubeObject[] | undefined {
-    return this.cacher.of(r).snapshotAt(revision, resourcePrefix(r, ns), keyOf);
-  }
 
   private ctx(opts: WriteOptions): WriteContext {
     return { dryRun: opts.dryRun, now: rfc3339() };

@@ -2,6 +2,7 @@
 // Kubernetes hashes a Go dump of the struct), plus collisionCount, rendered
 // with the safe alphabet so names never spell words. Stable across processes.
 import type { KubeObject } from '../../api/object.js';
+import { pruneEmpty } from './replicasets.js';
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const FNV_OFFSET = 0x811c9dc5;
@@ -31,7 +32,7 @@ export function canonicalJson(v: unknown): string {
 
 /** controller.ComputeHash(template, collisionCount). */
 export function computeHash(template: KubeObject['spec'], collisionCount?: number): string {
-  const bytes = new TextEncoder().encode(canonicalJson(template ?? {}));
+  const bytes = new TextEncoder().encode(canonicalJson(pruneEmpty(template ?? {})));
   let h = fnv32a(bytes);
   if (collisionCount !== undefined && collisionCount !== null) {
     // Eight little-endian bytes, of which the low four carry the count.

@@ -55,7 +55,7 @@ export class ReplicaSetController {
   async start(): Promise<void> {
     await this.informers.start(() => this.stopped);
     for (const rs of this.replicaSets.list()) this.queue.add(keyOf(rs));
-    this.running = this.queue.run((k) => this.sync(k), this.opts.workers ?? 4);
+    this.running = this.queue.run((k) => this.syncOrRetry(k), this.opts.workers ?? 4);
   }
 
   async stop(): Promise<void> {
@@ -127,6 +127,16 @@ export class ReplicaSetController {
   }
 
   // --- sync ----------------------------------------------------------------
+
+  /** A conflict only means the cache lagged our own or others' writes: retry without noise. */
+  private async syncOrRetry(key: string): Promise<void> {
+    try {
+      await this.sync(key);
+    } catch (e) {
+      if (!isConflictError(e)) throw e;
+      this.queue.addAfter(key, 20);
+    }
+  }
 
   private async sync(key: string): Promise<void> {
     const [ns, name] = splitKey(key);

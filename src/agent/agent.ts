@@ -1,0 +1,126 @@
+// startAgent: wires one node agent. It runs inside its node's network
+// namespace: registers the Node, sets up the pod bridge and routes, runs the
+// pods bound to it and serves logs/exec on the node IP.
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RestClient, loadKubeconfig } from '../client/rest.js';
+import { EventRecorder } from '../client/events.js';
+import { ensureCredentials } from '../apiserver/auth/pki.js';
+import { NodeRegistrar } from './node/registrar.js';
+import { RealNetNS, openHostMountNs } from './net/ip-netns.js';
+import { RouteSync } from './net/routes.js';
+import { Ipam, type IpamState } from './net/ipam.js';
+import { cidrString, gatewayIP, parseCidr } from './net/cidr.js';
+import { BRIDGE } from './net/names.js';
+import { RealProcessRunner } from './runtime/process.js';
+import { RealProbeExecutor } from './pod/probe-exec.js';
+import { Backoff } from './pod/backoff.js';
+import { PodManager } from './pod/manager.js';
+import { startKubeletServer } from './server/kubelet.js';
+
+export interface ProxyStartOptions {
+  kubeconfig: string;
+  client: RestClient;
+  nodeName: string;
+  nodeIP: string;
+  podCIDR: string;
+  clusterCIDR: string;
+}
+
+export interface AgentOptions {
+  kubeconfig: string;
+  nodeName: string;
+  nodeIP: string;
+  podCIDR: string;
+  clusterCIDR?: string;
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  dataDir?: string;
+  kubeletPort?: number;
+  /** Prefix of pod netns names; default ksvc-<node name>. */
+  netnsPrefix?: string;
+  /** Mount namespace that owns /run/netns (default: the launcher's, see ip-netns.ts). */
+  hostMountNs?: string;
+  startProxy?: (o: ProxyStartOptions) => Promise<{ stop(): void | Promise<void> }>;
+}
+
+export interface Agent {
+  kubeletPort: number;
+  stop(): Promise<void>;
+}
+
+/** argv prefix that runs the stand-in server (compiled JS, or the TS source under tsx). */
+export function standinArgv(): string[] {
+  const js = fileURLToPath(new URL('./standin/main.js', import.meta.url));
+  if (existsSync(js)) return [process.execPath, js];
+  const ts = fileURLToPath(new URL('./standin/main.ts', import.meta.url));
+  return [process.execPath, '--import', import.meta.resolve('tsx'), ts];
+}
+
+function loadIpam(path: string, cidr: string): Ipam {
+  try {
+    const st = JSON.parse(readFileSync(path, 'utf8')) as IpamState;
+    if (st.cidr === cidr) return new Ipam(st);
+  } catch { /* first start */ }
+  return Ipam.empty(cidr);
+}
+
+export async function startAgent(o: AgentOptions): Promise<Agent> {
+  const dataDir = resolve(o.dataDir ?? `/var/lib/kubesvc/agent-${o.nodeName}`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const cfg = loadKubeconfig(o.kubeconfig);
+  const client = new RestClient(cfg, `kubesvc-agent/${o.nodeName}`);
+  const runner = new RealProcessRunner();
+  const hostMnt = openHostMountNs(o.hostMountNs);
+  const netns = new RealNetNS(runner, hostMnt);
+  const podCIDR = parseCidr(o.podCIDR);
+  const clusterCIDR = o.clusterCIDR ?? '10.244.0.0/16';
+  const kubeletPort = o.kubeletPort ?? 10250;
+  const stops: (() => unknown)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch((e) => console.error(`kubesvc agent: stop: ${(e as Error).message}`));
+  };
+  try {
+    await netns.setupNode({ bridge: BRIDGE, gatewayCidr: `${gatewayIP(podCIDR)}/${podCIDR.bits}`, podCIDR: cidrString(podCIDR), clusterCIDR });
+    stops.push(() => netns.teardownNode(BRIDGE), () => netns.close(), () => client.close());
+
+    const registrar = new NodeRegistrar(client, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), kubeletPort });
+    const ipamPath = join(dataDir, 'ipam.json');
+    const ipam = loadIpam(ipamPath, cidrString(podCIDR));
+    const save = (): void => { writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); };
+    const pods = new PodManager(client, {
+      client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
+      ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
+      events: new EventRecorder(client, 'kubelet', o.nodeName),
+      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? `ksvc-${o.nodeName}`,
+      clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
+      nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
+      dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standinArgv,
+    });
+
+    const creds = await ensureCredentials(join(dataDir, 'pki'), [o.nodeIP], [o.nodeName]);
+    const kubelet = await startKubeletServer({ host: o.nodeIP, port: kubeletPort, cert: creds.cert, key: creds.key, token: cfg.token, pods, runner });
+    stops.push(() => kubelet.close());
+
+    await registrar.register();
+    registrar.startHeartbeat();
+    stops.push(() => registrar.stop());
+
+    const routes = new RouteSync(client, netns, o.nodeName, clusterCIDR);
+    await routes.start();
+    stops.push(() => routes.stop());
+
+    await pods.start();
+    stops.push(() => pods.stop());
+
+    if (o.startProxy) {
+      const proxy = await o.startProxy({ kubeconfig: o.kubeconfig, client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), clusterCIDR });
+      stops.push(() => proxy.stop());
+    }
+    return { kubeletPort: kubelet.port, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,101 @@
+// RealNetNS: iproute2, sysctl and nft. Named namespaces are mounted in the
+// mount namespace of whoever started the agent (`ip netns exec` gave the agent
+// a private, slave copy), so they are visible to `ip netns` on the host and
+// to `kubesvc down`, and reach the agent by mount propagation.
+import { closeSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import type { ProcessRunner } from '../runtime/process.js';
+import { NetError, type NetNS, type PodNetwork } from './netns.js';
+
+export const NAT_TABLE = 'kubesvc-agent';
+
+/** Opens the launcher's mount namespace when it differs from ours; -1 when not needed. */
+export function openHostMountNs(path?: string): number {
+  const candidate = path ?? `/proc/${process.ppid}/ns/mnt`;
+  try {
+    if (!path && readlinkSync(candidate) === readlinkSync('/proc/self/ns/mnt')) return -1;
+    return openSync(candidate, 'r');
+  } catch {
+    return -1;
+  }
+}
+
+export class RealNetNS implements NetNS {
+  constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {}
+
+  close(): void {
+    if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
+  }
+
+  private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean; hostMnt?: boolean } = {}): Promise<string> {
+    let full = argv, extraFds: number[] | undefined;
+    if (opts.hostMnt && this.hostMntFd >= 0) {
+      // The fd becomes fd 3 of nsenter.
+      full = ['nsenter', '--mount=/proc/self/fd/3', '--', ...argv];
+      extraFds = [this.hostMntFd];
+    }
+    const r = await this.runner.run(full, { input: opts.input, extraFds });
+    if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(full, r.code, r.stderr);
+    return r.stdout;
+  }
+
+  async setupNode(o: { bridge: string; gatewayCidr: string; podCIDR: string; clusterCIDR: string }): Promise<void> {
+    await this.sh(['ip', 'link', 'add', o.bridge, 'type', 'bridge'], { okCodes: (e) => /exists/i.test(e) });
+    await this.sh(['ip', 'addr', 'replace', o.gatewayCidr, 'dev', o.bridge]);
+    await this.sh(['ip', 'link', 'set', o.bridge, 'up']);
+    writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
+    // Pods reach the node network (API server, other hosts) with the node's address, as CNI ipMasq does.
+    await this.sh(['nft', '-f', '-'], {
+      input: `table ip ${NAT_TABLE}\ndelete table ip ${NAT_TABLE}\ntable ip ${NAT_TABLE} {\n  chain postrouting {\n    type nat hook postrouting priority srcnat + 10; policy accept;\n` +
+        `    ip saddr ${o.podCIDR} ip daddr != ${o.clusterCIDR} oifname != "${o.bridge}" masquerade\n  }\n}\n`,
+    });
+  }
+
+  async teardownNode(bridge: string): Promise<void> {
+    await this.sh(['nft', 'delete', 'table', 'ip', NAT_TABLE], { okCodes: () => true });
+    await this.sh(['ip', 'link', 'del', bridge], { okCodes: () => true });
+  }
+
+  async createPod(p: PodNetwork, bridge: string): Promise<void> {
+    await this.sh(['ip', 'netns', 'add', p.netns], { hostMnt: true });
+    await this.sh(['ip', 'link', 'add', p.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', p.netns]);
+    await this.sh(['ip', 'link', 'set', p.veth, 'master', bridge, 'up']);
+    // Hairpin: a pod reaching itself through its Service comes back out of the same port.
+    await this.sh(['ip', 'link', 'set', p.veth, 'type', 'bridge_slave', 'hairpin', 'on']);
+    const n = ['ip', '-n', p.netns];
+    await this.sh([...n, 'link', 'set', 'lo', 'up']);
+    await this.sh([...n, 'addr', 'add', `${p.ip}/${p.prefixLen}`, 'dev', 'eth0']);
+    await this.sh([...n, 'link', 'set', 'eth0', 'up']);
+    await this.sh([...n, 'route', 'add', 'default', 'via', p.gateway, 'dev', 'eth0']);
+    await this.sh(['ip', 'netns', 'exec', p.netns, 'sysctl', '-qw', 'net.ipv4.ip_unprivileged_port_start=0']);
+  }
+
+  async deletePod(netns: string, veth: string): Promise<void> {
+    await this.sh(['ip', 'link', 'del', veth], { okCodes: () => true });
+    await this.sh(['ip', 'netns', 'del', netns], { hostMnt: true, okCodes: (e) => /No such file|not found|Invalid/i.test(e) });
+  }
+
+  async listNetns(): Promise<string[]> {
+    const out = await this.sh(['ip', 'netns', 'list']);
+    return out.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+  }
+
+  async netnsPids(netns: string): Promise<number[]> {
+    const out = await this.sh(['ip', 'netns', 'pids', netns], { okCodes: () => true });
+    return out.split(/\s+/).filter(Boolean).map(Number).filter((n) => n > 0);
+  }
+
+  async listRoutes(within: string): Promise<Map<string, string>> {
+    const out = await this.sh(['ip', '-j', 'route', 'show', 'root', within]);
+    const m = new Map<string, string>();
+    for (const r of JSON.parse(out || '[]') as any[]) if (r.gateway && r.dst) m.set(r.dst.includes('/') ? r.dst : `${r.dst}/32`, r.gateway);
+    return m;
+  }
+
+  async replaceRoute(cidr: string, via: string): Promise<void> {
+    await this.sh(['ip', 'route', 'replace', cidr, 'via', via]);
+  }
+
+  async deleteRoute(cidr: string): Promise<void> {
+    await this.sh(['ip', 'route', 'del', cidr], { okCodes: () => true });
+  }
+}

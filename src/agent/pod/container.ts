@@ -1,0 +1,227 @@
+// One container of a pod: starts its process, captures logs, runs its probes,
+// restarts it under the restart policy with CrashLoopBackOff, and reports its
+// state for the pod status.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
+import { exitCodeOf } from '../runtime/process.js';
+import { captureLogs, logPath } from '../runtime/logs.js';
+import { rfc3339 } from '../../util/time.js';
+import type { Backoff } from './backoff.js';
+import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
+import type { ProbeExecutor } from './probe-exec.js';
+import { shouldRestart, terminatedReason, type ContainerRuntime } from './status.js';
+import type { Identity } from '../runtime/argv.js';
+
+export interface Launch {
+  argv: string[];
+  env: Record<string, string>;
+  identity: Identity;
+}
+
+export interface ContainerHost {
+  runner: ProcessRunner;
+  probes: ProbeExecutor;
+  backoff: Backoff;
+  logDir: string;
+  podIP(): string;
+  restartPolicy(): string;
+  podRef(): string;
+  /** terminationGracePeriodSeconds, for kills after failed probes. */
+  graceMs(): number;
+  /** Builds argv and env at each start (service variables are those of that moment). */
+  launch(spec: any): Launch;
+  changed(): void;
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export class ContainerRunner {
+  readonly rt: ContainerRuntime;
+  attempt = 0;
+  private handle: ProcessHandle | undefined;
+  private launched: Launch | undefined;
+  private terminating = false;
+  private timers: NodeJS.Timeout[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private probeState = new Map<ProbeKind, ProbeState>();
+  private probing = new Set<ProbeKind>();
+  private exitWaiters: (() => void)[] = [];
+  private killing = false;
+
+  constructor(readonly spec: any, private readonly host: ContainerHost, prev?: any) {
+    // After an agent restart the container starts again; its history carries over.
+    const ran = prev && (prev.state?.running || prev.state?.terminated || prev.lastState?.terminated);
+    this.rt = {
+      name: spec.name, image: spec.image ?? '', state: { waiting: { reason: 'ContainerCreating' } },
+      lastState: prev?.lastState ?? {}, restartCount: (prev?.restartCount ?? 0) + (ran && prev.state?.running ? 1 : 0), ready: false, started: false,
+    };
+    this.attempt = this.rt.restartCount;
+  }
+
+  get pid(): number | undefined {
+    return this.handle && 'running' in this.rt.state ? this.handle.pid : undefined;
+  }
+
+  get env(): Record<string, string> {
+    return this.launched?.env ?? {};
+  }
+
+  get identity(): Identity {
+    return this.launched?.identity ?? {};
+  }
+
+  isRunning(): boolean {
+    return 'running' in this.rt.state;
+  }
+
+  logFile(previous: boolean): string | undefined {
+    if (!previous) return logPath(this.host.logDir, this.spec.name, this.attempt);
+    return this.attempt > 0 ? logPath(this.host.logDir, this.spec.name, this.attempt - 1) : undefined;
+  }
+
+  private get backoffKey(): string {
+    return `${this.host.podRef()}/${this.spec.name}`;
+  }
+
+  start(): void {
+    if (this.terminating) return;
+    let l: Launch;
+    try {
+      l = this.host.launch(this.spec);
+    } catch (e) {
+      this.rt.state = { waiting: { reason: 'CreateContainerConfigError', message: (e as Error).message } };
+      this.host.event('Warning', 'Failed', `Error: ${(e as Error).message}`);
+      this.host.changed();
+      return;
+    }
+    this.launched = l;
+    if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
+    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir });
+    const h = this.handle;
+    const logs = captureLogs(logPath(this.host.logDir, this.spec.name, this.attempt), h.stdout, h.stderr);
+    this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
+    this.rt.state = { running: { startedAt: rfc3339() } };
+    this.rt.started = !this.spec.startupProbe;
+    this.rt.ready = this.rt.started && !this.spec.readinessProbe;
+    this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
+    this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
+    this.startProbes();
+    this.host.changed();
+    void h.exited.then(async (info) => {
+      await Promise.race([logs, new Promise((r) => setTimeout(r, 1000))]);
+      this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
+    });
+  }
+
+  private onExit(h: ProcessHandle, exitCode: number, signal?: string): void {
+    if (h !== this.handle) return;
+    this.stopProbes();
+    const startedAt = 'running' in this.rt.state ? this.rt.state.running.startedAt : rfc3339();
+    this.rt.state = {
+      terminated: { exitCode, ...(signal ? { signal: signalNumber(signal) } : {}), reason: terminatedReason(exitCode), startedAt, finishedAt: rfc3339(), containerID: this.rt.containerID },
+    };
+    this.rt.ready = false;
+    this.rt.started = false;
+    for (const w of this.exitWaiters.splice(0)) w();
+    if (this.terminating || !shouldRestart(this.host.restartPolicy(), exitCode)) {
+      this.host.changed();
+      return;
+    }
+    const wait = this.host.backoff.remaining(this.backoffKey, Date.now(), Date.now());
+    if (wait === 0) {
+      this.restart();
+      return;
+    }
+    const secs = Math.round(this.host.backoff.current(this.backoffKey, Date.now()) / 1000);
+    this.rt.lastState = this.rt.state;
+    this.rt.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${secs}s restarting failed container=${this.spec.name} pod=${this.host.podRef()}` } };
+    this.host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name} in pod ${this.host.podRef()}`);
+    this.host.changed();
+    this.restartTimer = setTimeout(() => this.restart(), wait);
+  }
+
+  private restart(): void {
+    if (this.terminating) return;
+    this.host.backoff.next(this.backoffKey, Date.now());
+    if ('terminated' in this.rt.state) this.rt.lastState = this.rt.state;
+    this.rt.restartCount++;
+    this.attempt++;
+    this.start();
+  }
+
+  /** Stops for good (pod deletion): SIGTERM, then SIGKILL after the grace period. */
+  async stop(graceMs: number): Promise<void> {
+    this.terminating = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.stopProbes();
+    await this.kill(graceMs);
+  }
+
+  /** Kills the current process; the exit handler decides about a restart. */
+  private async kill(graceMs: number): Promise<void> {
+    const h = this.handle;
+    if (!h || !('running' in this.rt.state)) return;
+    const exited = new Promise<void>((r) => this.exitWaiters.push(r));
+    h.kill('SIGTERM');
+    const t = setTimeout(() => h.kill('SIGKILL'), Math.max(0, graceMs));
+    await exited;
+    clearTimeout(t);
+  }
+
+  private startProbes(): void {
+    for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+      const p = this.spec[`${kind}Probe`];
+      if (!p) continue;
+      const t = probeTiming(kind, p);
+      this.probeState.set(kind, initialProbeState(kind));
+      const tick = (): void => void this.probeOnce(kind, p, t);
+      this.timers.push(setTimeout(() => {
+        tick();
+        this.timers.push(setInterval(tick, t.periodSeconds * 1000));
+      }, t.initialDelaySeconds * 1000));
+    }
+  }
+
+  private stopProbes(): void {
+    for (const t of this.timers.splice(0)) clearTimeout(t);
+    this.probeState.clear();
+  }
+
+  private async probeOnce(kind: ProbeKind, p: any, t: ReturnType<typeof probeTiming>): Promise<void> {
+    if (this.probing.has(kind) || !this.isRunning() || this.terminating) return;
+    if (kind !== 'startup' && this.spec.startupProbe && !this.rt.started) return;
+    if (kind === 'startup' && this.rt.started) return;
+    const pid = this.pid!, h = this.handle;
+    this.probing.add(kind);
+    let outcome;
+    try {
+      outcome = await this.host.probes.run(p, { podIP: this.host.podIP(), containerPid: pid, identity: this.identity, env: this.env, ports: this.spec.ports ?? [] }, t.timeoutSeconds * 1000);
+    } finally {
+      this.probing.delete(kind);
+    }
+    const before = this.probeState.get(kind);
+    if (!before || h !== this.handle || !this.isRunning()) return;
+    const after = observe(before, outcome.ok ? 'success' : 'failure', t);
+    this.probeState.set(kind, after);
+    const label = kind[0].toUpperCase() + kind.slice(1);
+    if (!outcome.ok) this.host.event('Warning', 'Unhealthy', `${label} probe failed: ${outcome.message ?? ''}`);
+    if (kind === 'readiness') {
+      if (after.result !== before.result) {
+        this.rt.ready = after.result === 'success';
+        this.host.changed();
+      }
+    } else if (kind === 'startup' && after.result === 'success') {
+      this.rt.started = true;
+      this.rt.ready = !this.spec.readinessProbe;
+      this.host.changed();
+    } else if (after.result === 'failure' && !this.killing) {
+      this.killing = true;
+      this.host.event('Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
+      void this.kill(this.host.graceMs()).finally(() => (this.killing = false));
+    }
+  }
+}
+
+function signalNumber(s: string): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[s] ?? 0;
+}

@@ -1,0 +1,237 @@
+// The lifecycle of one pod on this node: network sandbox, containers, status
+// writes, graceful termination and clean-up.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RestClient } from '../../client/rest.js';
+import { isConflictError, isNotFoundError } from '../../client/rest.js';
+import { Pods, resourcePath } from '../../client/resources.js';
+import type { EventRecorder } from '../../client/events.js';
+import { jsonEqual } from '../../api/object.js';
+import { rfc3339 } from '../../util/time.js';
+import type { NetNS } from '../net/netns.js';
+import { gatewayIP, type Cidr } from '../net/cidr.js';
+import { podNetnsName, podVethName, BRIDGE } from '../net/names.js';
+import type { ProcessRunner } from '../runtime/process.js';
+import { containerArgv, identityOf } from '../runtime/argv.js';
+import type { Backoff } from './backoff.js';
+import { containerProgram } from './command.js';
+import { ContainerRunner, type Launch } from './container.js';
+import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.js';
+import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
+import type { ProbeExecutor } from './probe-exec.js';
+import { computePodStatus } from './status.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface WorkerDeps {
+  client: RestClient;
+  netns: NetNS;
+  runner: ProcessRunner;
+  probes: ProbeExecutor;
+  backoff: Backoff;
+  ipam: { allocate(uid: string): string; release(uid: string): void };
+  events?: EventRecorder;
+  nodeName: string;
+  nodeIP: string;
+  podCIDR: Cidr;
+  netnsPrefix: string;
+  clusterDNS: string[];
+  clusterDomain: string;
+  nodeResolvConf: string;
+  dataDir: string;
+  /** Root of /etc/netns (tests may point elsewhere). */
+  etcNetns: string;
+  allocatable: { cpu: string; memory: string };
+  services(): ServiceLike[];
+  standinArgv(): string[];
+  onDone(uid: string): void;
+}
+
+export class PodWorker {
+  readonly uid: string;
+  readonly netnsName: string;
+  readonly veth: string;
+  readonly containers: ContainerRunner[];
+  podIP: string | undefined;
+  private sandboxReady = false;
+  private startTime: string;
+  private terminating: Promise<void> | undefined;
+  private graceDeadline = Infinity;
+  private lastWritten: unknown;
+  private writing = false;
+  private dirty = false;
+  private finished = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(public pod: any, private readonly d: WorkerDeps) {
+    this.uid = pod.metadata.uid;
+    this.netnsName = podNetnsName(d.netnsPrefix, this.uid);
+    this.veth = podVethName(this.uid);
+    this.startTime = pod.status?.startTime ?? rfc3339();
+    const prev = new Map<string, any>((pod.status?.containerStatuses ?? []).map((s: any) => [s.name, s]));
+    this.containers = (pod.spec?.containers ?? []).map((c: any) => new ContainerRunner(c, this.host(), prev.get(c.name)));
+  }
+
+  get key(): string {
+    return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  get logDir(): string {
+    return join(this.d.dataDir, 'pods', `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.uid}`);
+  }
+
+  private host() {
+    return {
+      runner: this.d.runner, probes: this.d.probes, backoff: this.d.backoff, logDir: this.logDir,
+      podIP: () => this.podIP ?? '',
+      restartPolicy: () => this.pod.spec?.restartPolicy ?? 'Always',
+      podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
+      graceMs: () => (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000,
+      launch: (spec: any) => this.launch(spec),
+      changed: () => this.syncStatus(),
+      event: (type: 'Normal' | 'Warning', reason: string, message: string) => this.d.events?.emit(this.pod, { type, reason, message }),
+    };
+  }
+
+  async start(): Promise<void> {
+    this.syncStatus();
+    try {
+      await this.setupSandbox();
+    } catch (e) {
+      if (this.terminating) return;
+      this.d.events?.emit(this.pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${(e as Error).message}` });
+      await this.d.netns.deletePod(this.netnsName, this.veth).catch(() => undefined);
+      this.retry = setTimeout(() => void this.start(), 5000);
+      return;
+    }
+    if (this.terminating) return;
+    this.sandboxReady = true;
+    for (const c of this.containers) c.start();
+    this.syncStatus();
+  }
+
+  private async setupSandbox(): Promise<void> {
+    this.podIP = this.d.ipam.allocate(this.uid);
+    await this.d.netns.createPod({ netns: this.netnsName, veth: this.veth, ip: this.podIP, prefixLen: this.d.podCIDR.bits, gateway: gatewayIP(this.d.podCIDR) }, BRIDGE);
+    const dir = join(this.d.etcNetns, this.netnsName);
+    mkdirSync(dir, { recursive: true });
+    const rc = podResolvConf(this.pod.spec, { namespace: this.pod.metadata.namespace, clusterDNS: this.d.clusterDNS, clusterDomain: this.d.clusterDomain, nodeResolvConf: this.d.nodeResolvConf });
+    writeFileSync(join(dir, 'resolv.conf'), renderResolvConf(rc));
+    writeFileSync(join(dir, 'hosts'), hostsFile(this.pod, [this.podIP], this.d.clusterDomain));
+  }
+
+  private launch(spec: any): Launch {
+    const ctx = { pod: this.pod, podIPs: this.podIP ? [this.podIP] : [], hostIPs: [this.d.nodeIP], nodeAllocatable: this.d.allocatable };
+    const svc = serviceEnv(servicesForPod(this.d.services(), this.pod.metadata.namespace, this.pod.spec?.enableServiceLinks !== false));
+    const hostname = podHostname(this.pod);
+    const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: hostname, HOME: '/root' };
+    for (const e of containerEnv(spec, ctx, svc)) env[e.name] = e.value;
+    const prog = containerProgram(spec, (s) => expand(s, (n) => env[n]));
+    const identity = identityOf(this.pod, spec);
+    if (identity.uid !== undefined && identity.uid !== 0 && !spec.env?.some((e: any) => e.name === 'HOME')) env.HOME = '/';
+    let argv: string[];
+    if (prog.kind === 'exec') argv = prog.argv;
+    else {
+      argv = this.d.standinArgv();
+      env.KUBESVC_POD_NAME = this.pod.metadata.name;
+      env.KUBESVC_POD_NAMESPACE = this.pod.metadata.namespace;
+      env.KUBESVC_NODE_NAME = this.d.nodeName;
+      env.KUBESVC_POD_IP = this.podIP ?? '';
+      env.KUBESVC_STANDIN_PORTS = prog.ports.map((p) => `${p.port}/${p.protocol}`).join(',');
+    }
+    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity };
+  }
+
+  /** A newer copy of the pod from the informer. */
+  update(pod: any): void {
+    if (pod.metadata.uid !== this.uid) return;
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp) void this.terminate((pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000, true);
+  }
+
+  /**
+   * Graceful stop. A later call with a shorter grace period (a force delete)
+   * shortens the wait; deleteFromApi ends with the final DELETE.
+   */
+  terminate(graceMs: number, deleteFromApi: boolean): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    if (this.terminating) {
+      if (deadline < this.graceDeadline) {
+        this.graceDeadline = deadline;
+        void Promise.all(this.containers.map((c) => c.stop(graceMs)));
+      }
+      return this.terminating;
+    }
+    this.graceDeadline = deadline;
+    if (this.retry) clearTimeout(this.retry);
+    this.terminating = (async () => {
+      await Promise.all(this.containers.map((c) => c.stop(graceMs)));
+      await this.teardown();
+      if (deleteFromApi) {
+        this.syncStatus();
+        await this.flushStatus();
+        try {
+          await this.d.client.delete(resourcePath(Pods, this.pod.metadata.namespace, this.pod.metadata.name), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+        } catch (e) {
+          if (!isNotFoundError(e) && !isConflictError(e)) console.error(`kubesvc agent: delete ${this.key}: ${(e as Error).message}`);
+        }
+      }
+      this.finished = true;
+      rmSync(this.logDir, { recursive: true, force: true });
+      this.d.onDone(this.uid);
+    })();
+    return this.terminating;
+  }
+
+  private async teardown(): Promise<void> {
+    this.sandboxReady = false;
+    // Anything a container left behind in the namespace (daemonised children).
+    for (const pid of await this.d.netns.netnsPids(this.netnsName).catch(() => [])) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await this.d.netns.deletePod(this.netnsName, this.veth).catch((e) => console.error(`kubesvc agent: teardown ${this.key}: ${(e as Error).message}`));
+    rmSync(join(this.d.etcNetns, this.netnsName), { recursive: true, force: true });
+    this.d.ipam.release(this.uid);
+  }
+
+  computeStatus(): Record<string, unknown> {
+    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), podIP: this.podIP, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
+  }
+
+  /** Writes the status when it differs from what was last written; writes never overlap. */
+  syncStatus(): void {
+    if (this.finished) return;
+    this.dirty = true;
+    if (this.writing) return;
+    this.writing = true;
+    void (async () => {
+      while (this.dirty && !this.finished) {
+        this.dirty = false;
+        const status = this.computeStatus();
+        if (jsonEqual(status, this.lastWritten)) continue;
+        try {
+          const out = await this.d.client.patch(resourcePath(Pods, this.pod.metadata.namespace, this.pod.metadata.name, 'status'), { metadata: { uid: this.uid }, status }, 'merge');
+          this.lastWritten = status;
+          if (out?.metadata?.uid === this.uid && !this.pod.metadata.deletionTimestamp) this.pod = { ...this.pod, status: out.status };
+        } catch (e) {
+          if (isNotFoundError(e)) break;
+          console.error(`kubesvc agent: status ${this.key}: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 1000));
+          this.dirty = true;
+        }
+      }
+      this.writing = false;
+      this.flushWaiters.splice(0).forEach((w) => w());
+    })();
+  }
+
+  private flushWaiters: (() => void)[] = [];
+  private flushStatus(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((r) => this.flushWaiters.push(r));
+  }
+
+  findContainer(name?: string): ContainerRunner | undefined {
+    return name ? this.containers.find((c) => c.spec.name === name) : this.containers[0];
+  }
+}

@@ -1,0 +1,80 @@
+// ProcessRunner: the one place that starts processes. Container processes get
+// their own process group so signals reach shells' children too.
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ProcessSpec {
+  argv: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  stdin?: boolean;
+}
+
+export interface ProcessHandle {
+  pid: number;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  stdin: Writable | null;
+  exited: Promise<ExitInfo>;
+  /** Signals the whole process group. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ProcessRunner {
+  start(spec: ProcessSpec): ProcessHandle;
+  /** Runs to completion (tools like ip/nft); times out with SIGKILL. */
+  run(argv: string[], opts?: { input?: string; timeoutMs?: number; env?: Record<string, string>; extraFds?: number[] }): Promise<RunResult>;
+}
+
+/** 128 + signal number, as container runtimes report a killed process. */
+export function exitCodeOf(e: ExitInfo): number {
+  if (e.code !== null) return e.code;
+  const nums: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+  return 128 + (e.signal ? nums[e.signal] ?? 0 : 0);
+}
+
+export class RealProcessRunner implements ProcessRunner {
+  start(spec: ProcessSpec): ProcessHandle {
+    const child = spawn(spec.argv[0], spec.argv.slice(1), {
+      env: spec.env, cwd: spec.cwd, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<ExitInfo>((resolve) => {
+      child.on('error', () => resolve({ code: 127, signal: null }));
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    const pid = child.pid ?? -1;
+    return {
+      pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited,
+      kill(signal) {
+        if (pid <= 0) return;
+        try { process.kill(-pid, signal); } catch { try { process.kill(pid, signal); } catch { /* already gone */ } }
+      },
+    };
+  }
+
+  run(argv: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string>; extraFds?: number[] } = {}): Promise<RunResult> {
+    return new Promise((resolve) => {
+      const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
+      const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
+      let stdout = '', stderr = '';
+      child.stdout!.on('data', (c) => (stdout += c));
+      child.stderr!.on('data', (c) => (stderr += c));
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+      child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout, stderr: stderr + e.message }); });
+      child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? exitCodeOf({ code, signal }), stdout, stderr }); });
+      child.stdin!.on('error', () => { /* child may not read its input */ });
+      child.stdin!.end(opts.input ?? '');
+    });
+  }
+}

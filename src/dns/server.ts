@@ -1,0 +1,187 @@
+// The DNS server shell: UDP and TCP (RFC 1035 4.2.2 length-prefixed) on one
+// address and port, answering from the record index through the pure answer
+// function, forwarding everything outside the zone. Encoded answers are cached
+// until the index changes, so a repeated question costs a map lookup.
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { isIP } from 'node:net';
+import { answer, type Answer, type DnsConfig } from './answer.js';
+import type { Forwarder } from './forward.js';
+import type { RecordIndex } from './kubernetes/index.js';
+import type { DnsMetrics } from './metrics.js';
+import { encodeAnswer, encodeRcode, parseRequest, relayResponse, responseRcode, RCODE_NAMES, udpLimit, type Request } from './wire.js';
+
+export interface DnsServerOptions {
+  host: string;
+  /** 0 picks a free port, the same one for UDP and TCP. */
+  port: number;
+  index: RecordIndex;
+  config: DnsConfig;
+  forwarder?: Forwarder;
+  metrics?: DnsMetrics;
+  log?: (line: string) => void;
+  /** Idle TCP connections close after this long. */
+  tcpIdleMs?: number;
+}
+
+const MAX_RESPONSE_CACHE = 100_000;
+const TCP_LIMIT = 65535;
+
+export class DnsServer {
+  private udp: Socket | undefined;
+  private tcp: Server | undefined;
+  private readonly conns = new Set<TcpSocket>();
+  private readonly responses = new Map<string, Buffer>();
+  private cachedGeneration = -1;
+  private refusedLogged = 0;
+  private refusedSuppressed = 0;
+  port = 0;
+
+  constructor(private readonly o: DnsServerOptions) {}
+
+  async start(): Promise<{ host: string; port: number }> {
+    const family = isIP(this.o.host) === 6 ? 'udp6' : 'udp4';
+    for (let attempt = 0; ; attempt++) {
+      const udp = createSocket({ type: family, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+      udp.on('message', (msg, rinfo) => this.onUdp(udp, msg, rinfo.port, rinfo.address));
+      udp.on('error', (e) => this.log(`udp: ${e.message}`));
+      await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(this.o.port, this.o.host, () => { udp.off('error', reject); resolve(); }); });
+      const port = udp.address().port;
+      try {
+        this.tcp = await this.listenTcp(port);
+        this.udp = udp;
+        this.port = port;
+        return { host: this.o.host, port };
+      } catch (e) {
+        udp.close();
+        // The UDP port we were given may be taken for TCP; with port 0, pick again.
+        if (this.o.port !== 0 || attempt > 10) throw e;
+      }
+    }
+  }
+
+  private listenTcp(port: number): Promise<Server> {
+    const srv = createServer((sock) => this.onTcp(sock));
+    srv.on('error', (e) => this.log(`tcp: ${e.message}`));
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, this.o.host, () => { srv.off('error', reject); resolve(srv); });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.udp?.close();
+    this.udp = undefined;
+    for (const c of this.conns) c.destroy();
+    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    this.tcp = undefined;
+  }
+
+  private log(line: string): void {
+    (this.o.log ?? ((l: string) => console.error(`kubesvc dns: ${l}`)))(line);
+  }
+
+  private onUdp(sock: Socket, msg: Buffer, port: number, address: string): void {
+    this.handle(msg, 'udp', (out) => sock.send(out, port, address));
+  }
+
+  private onTcp(sock: TcpSocket): void {
+    this.conns.add(sock);
+    sock.setNoDelay(true);
+    sock.setTimeout(this.o.tcpIdleMs ?? 10_000, () => sock.destroy());
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => this.conns.delete(sock));
+    let buf = Buffer.alloc(0);
+    sock.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        this.handle(Buffer.from(msg), 'tcp', (out) => {
+          if (sock.destroyed) return;
+          const frame = Buffer.allocUnsafe(2 + out.length);
+          frame.writeUInt16BE(out.length, 0);
+          out.copy(frame, 2);
+          sock.write(frame);
+        });
+      }
+    });
+  }
+
+  /** One message in, at most one response out through reply(); never throws. */
+  handle(raw: Buffer, proto: 'udp' | 'tcp', reply: (out: Buffer) => void): void {
+    const t0 = process.hrtime.bigint();
+    const m = this.o.metrics;
+    const done = (out: Buffer, type: string): void => {
+      reply(out);
+      m?.response(proto, type, RCODE_NAMES[responseRcode(out)] ?? 'OTHER', Number(process.hrtime.bigint() - t0) / 1e9);
+    };
+    let req: Request | undefined;
+    try {
+      const p = parseRequest(raw);
+      if (p.kind === 'drop') { m?.drop(); return; }
+      if (p.kind === 'error') return done(encodeRcode(p, p.rcode), 'none');
+      req = p;
+      if (p.edns && p.edns.version > 0) return done(encodeRcode(p, 'BADVERS'), p.type);
+      const limit = proto === 'tcp' ? TCP_LIMIT : udpLimit(p);
+      const key = this.cacheKey(p, limit);
+      const hit = this.responses.get(key);
+      m?.cacheResult('response', !!hit);
+      if (hit) {
+        const out = Buffer.from(hit);
+        out.writeUInt16BE(p.id, 0);
+        return done(out, p.type);
+      }
+      const d = answer(p, this.o.index, this.o.config);
+      if (d.kind === 'forward') return this.forward(p, raw, limit, (out) => done(out, p.type));
+      if (d.external && this.o.forwarder) return this.chase(p, d, limit, (out) => done(out, p.type));
+      const out = encodeAnswer(p, d, limit);
+      if (this.responses.size >= MAX_RESPONSE_CACHE) this.responses.clear();
+      this.responses.set(key, out);
+      return done(out, p.type);
+    } catch (e) {
+      this.log(`internal error: ${(e as Error).stack}`);
+      if (req) { try { done(encodeRcode(req, 'SERVFAIL'), req.type); } catch { /* nothing left to say */ } }
+    }
+  }
+
+  private cacheKey(p: Request, limit: number): string {
+    if (this.cachedGeneration !== this.o.index.generation) {
+      this.responses.clear();
+      this.cachedGeneration = this.o.index.generation;
+    }
+    return `${p.question.toString('latin1')}|${limit}|${p.flags & 0x0110}|${p.edns ? (p.edns.dnssecOk ? 2 : 1) : 0}`;
+  }
+
+  private forward(p: Request, raw: Buffer, limit: number, reply: (out: Buffer) => void): void {
+    const f = this.o.forwarder;
+    if (!f || !f.upstreams.length) {
+      this.logRefused(p);
+      return reply(encodeRcode(p, 'REFUSED'));
+    }
+    f.forward(p, raw, limit).then(
+      (res) => reply(!res ? encodeRcode(p, 'SERVFAIL') : res.length > limit ? relayResponse(p, res, limit) : res),
+      () => reply(encodeRcode(p, 'SERVFAIL')),
+    );
+  }
+
+  /** Completes a CNAME that leaves the zone with the upstream's records for its target. */
+  private chase(p: Request, d: Answer, limit: number, reply: (out: Buffer) => void): void {
+    this.o.forwarder!.lookup(d.external!.name, d.external!.type).then(
+      (rrs) => reply(encodeAnswer(p, { ...d, answers: [...d.answers, ...rrs] }, limit)),
+      () => reply(encodeAnswer(p, d, limit)),
+    );
+  }
+
+  // A line per refused query, at most one a second, so a chatty client cannot flood the log.
+  private logRefused(p: Request): void {
+    const now = Date.now();
+    if (now - this.refusedLogged < 1000) { this.refusedSuppressed++; return; }
+    const more = this.refusedSuppressed ? ` (${this.refusedSuppressed} more since the last line)` : '';
+    this.refusedLogged = now;
+    this.refusedSuppressed = 0;
+    this.log(`REFUSED ${p.name} ${p.type}: outside the cluster zone and no --upstream configured${more}`);
+  }
+}

@@ -1,0 +1,213 @@
+// Turns fragment changes into ONE transaction. It mirrors what it last wrote
+// (fragments and map elements, as kube-proxy's nftElementStorage), so a partial
+// sync touches only changed Services and an unchanged one costs no operations.
+// A full sync re-declares everything, flushes what the kernel holds, and
+// removes leftovers it finds there, converging from any previous state.
+import type { NftInterface } from '../nft/interface.js';
+import type { NftObject } from '../nft/objects.js';
+import type { Transaction } from '../nft/transaction.js';
+import { sameRules, type ChainSpec, type ElementSpec, type Fragment, type SetSpec } from './fragment.js';
+
+export interface SyncStats { full: boolean; operations: number; chains: number; rules: number; elements: number }
+
+const ek = (set: string, key: string): string => `${set}\u0000${key}`;
+const chainObj = (c: ChainSpec): NftObject => ({ kind: 'chain', name: c.name, ...(c.base ? { base: c.base } : {}), ...(c.comment !== undefined ? { comment: c.comment } : {}) });
+const setObj = (s: SetSpec): NftObject => s.kind === 'set'
+  ? { kind: 'set', name: s.name, type: s.type, flags: s.flags, timeout: s.timeout, comment: s.comment }
+  : { kind: 'map', name: s.name, type: s.type, flags: s.flags, comment: s.comment };
+const elemObj = (e: ElementSpec): NftObject => ({ kind: 'element', ...e });
+const dynamic = (s: SetSpec): boolean => (s.flags ?? []).includes('dynamic');
+
+/** Operations in the order the kernel needs: declarations, flushes, element deletes, rules, element adds, deletes. */
+class Phases {
+  readonly sets: NftObject[] = [];
+  readonly chains: NftObject[] = [];
+  readonly flushes: NftObject[] = [];
+  readonly elemDeletes: NftObject[] = [];
+  readonly rules: NftObject[] = [];
+  readonly elemAdds: NftObject[] = [];
+  readonly chainDeletes: NftObject[] = [];
+  readonly setDeletes: NftObject[] = [];
+
+  addRules(c: ChainSpec): void {
+    for (const r of c.rules) this.rules.push({ kind: 'rule', chain: c.name, ...r });
+  }
+
+  emit(tx: Transaction): void {
+    for (const o of this.sets) tx.add(o);
+    for (const o of this.chains) tx.add(o);
+    for (const o of this.flushes) tx.flush(o);
+    for (const o of this.elemDeletes) tx.delete(o);
+    for (const o of this.rules) tx.add(o);
+    for (const o of this.elemAdds) tx.add(o);
+    for (const o of this.chainDeletes) tx.delete(o);
+    for (const o of this.setDeletes) tx.delete(o);
+  }
+}
+
+export class Syncer {
+  private fragments = new Map<string, Fragment>();
+  /** Element → owners that want it, in arrival order; the first owner's value wins. */
+  private wanted = new Map<string, Map<string, ElementSpec>>();
+  /** Elements as written to the kernel. */
+  private kernel = new Map<string, ElementSpec>();
+  private recreate = false;
+  private nChains = 0;
+  private nRules = 0;
+  lastStats: SyncStats | undefined;
+
+  constructor(private readonly nft: NftInterface, private readonly tableComment = 'rules for kubesvc services') {}
+
+  fragment(owner: string): Fragment | undefined { return this.fragments.get(owner); }
+
+  /** Rewrites the table from `all` (every owner's fragment), whatever the kernel holds. */
+  async full(all: Map<string, Fragment>): Promise<SyncStats> {
+    const recreate = this.recreate;
+    const [chains, sets, maps] = recreate ? [[], [], []] : await Promise.all([this.nft.list('chains'), this.nft.list('sets'), this.nft.list('maps')]);
+    const inKernel = new Set([...chains, ...sets, ...maps]);
+    const tx = this.nft.newTransaction();
+    tx.add({ kind: 'table', comment: this.tableComment });
+    if (recreate) tx.delete({ kind: 'table' }).add({ kind: 'table', comment: this.tableComment });
+    const ph = new Phases();
+    const wanted = new Map<string, Map<string, ElementSpec>>();
+    const kernel = new Map<string, ElementSpec>();
+    const desiredNames = new Set<string>();
+    for (const [owner, f] of all) {
+      for (const s of f.sets) {
+        desiredNames.add(s.name);
+        ph.sets.push(setObj(s));
+        if (inKernel.has(s.name) && !dynamic(s)) ph.flushes.push({ kind: s.kind, name: s.name } as NftObject);
+      }
+      for (const c of f.chains) {
+        desiredNames.add(c.name);
+        ph.chains.push(chainObj(c));
+        if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
+        ph.addRules(c);
+      }
+      for (const e of f.elements) addWanted(wanted, owner, e);
+    }
+    for (const [k, owners] of wanted) {
+      const e = owners.values().next().value!;
+      kernel.set(k, e);
+      ph.elemAdds.push(elemObj(e));
+    }
+    for (const name of chains) if (!desiredNames.has(name)) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
+    for (const name of sets) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'set', name, type: '' });
+    for (const name of maps) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'map', name, type: '' });
+    // Leftover maps may reference leftover chains: empty them before the chain deletes.
+    for (const o of ph.setDeletes) ph.flushes.push(o);
+    ph.emit(tx);
+    try {
+      await this.nft.run(tx);
+    } catch (e) {
+      this.recreate = true;
+      throw e;
+    }
+    this.recreate = false;
+    this.fragments = new Map(all);
+    this.nChains = 0;
+    this.nRules = 0;
+    for (const f of all.values()) this.count(f, 1);
+    this.wanted = wanted;
+    this.kernel = kernel;
+    return this.stats(true, tx);
+  }
+
+  /** Writes only the differences for the owners in `updates` (undefined: owner gone). */
+  async partial(updates: Map<string, Fragment | undefined>): Promise<SyncStats> {
+    const ph = new Phases();
+    const touched = new Set<string>();
+    const wanted = new Map<string, Map<string, ElementSpec>>();
+    const getWanted = (k: string): Map<string, ElementSpec> => {
+      let w = wanted.get(k);
+      if (!w) { w = new Map(this.wanted.get(k)); wanted.set(k, w); }
+      return w;
+    };
+    for (const [owner, next] of updates) {
+      const prev = this.fragments.get(owner);
+      diffChains(ph, prev?.chains ?? [], next?.chains ?? []);
+      diffSets(ph, prev?.sets ?? [], next?.sets ?? []);
+      for (const e of prev?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).delete(owner); touched.add(k); }
+      for (const e of next?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).set(owner, e); touched.add(k); }
+    }
+    const kernelNext = new Map<string, ElementSpec | undefined>();
+    for (const k of touched) {
+      const want = getWanted(k).values().next().value as ElementSpec | undefined;
+      const have = this.kernel.get(k);
+      if (want && have && want.value === have.value && want.comment === have.comment) continue;
+      if (have) ph.elemDeletes.push({ kind: 'element', set: have.set, key: have.key });
+      if (want) ph.elemAdds.push(elemObj(want));
+      kernelNext.set(k, want);
+    }
+    const tx = this.nft.newTransaction();
+    ph.emit(tx);
+    await this.nft.run(tx);
+    for (const [owner, next] of updates) {
+      const prev = this.fragments.get(owner);
+      if (prev) this.count(prev, -1);
+      if (next) this.count(next, 1);
+      if (next) this.fragments.set(owner, next);
+      else this.fragments.delete(owner);
+    }
+    for (const [k, w] of wanted) {
+      if (w.size) this.wanted.set(k, w);
+      else this.wanted.delete(k);
+    }
+    for (const [k, e] of kernelNext) {
+      if (e) this.kernel.set(k, e);
+      else this.kernel.delete(k);
+    }
+    return this.stats(false, tx);
+  }
+
+  private count(f: Fragment, sign: number): void {
+    this.nChains += sign * f.chains.length;
+    for (const c of f.chains) this.nRules += sign * c.rules.length;
+  }
+
+  private stats(full: boolean, tx: Transaction): SyncStats {
+    this.lastStats = { full, operations: tx.numOperations(), chains: this.nChains, rules: this.nRules, elements: this.kernel.size };
+    return this.lastStats;
+  }
+}
+
+function addWanted(w: Map<string, Map<string, ElementSpec>>, owner: string, e: ElementSpec): void {
+  const k = ek(e.set, e.key);
+  let m = w.get(k);
+  if (!m) w.set(k, (m = new Map()));
+  m.set(owner, e);
+}
+
+function diffChains(ph: Phases, prev: ChainSpec[], next: ChainSpec[]): void {
+  const old = new Map(prev.map((c) => [c.name, c]));
+  const now = new Set<string>();
+  for (const c of next) {
+    now.add(c.name);
+    const o = old.get(c.name);
+    if (!o) {
+      ph.chains.push(chainObj(c));
+      ph.addRules(c);
+    } else if (!sameRules(o.rules, c.rules)) {
+      ph.flushes.push({ kind: 'chain', name: c.name });
+      ph.addRules(c);
+    }
+  }
+  for (const c of prev) {
+    if (now.has(c.name)) continue;
+    ph.flushes.push({ kind: 'chain', name: c.name });
+    ph.chainDeletes.push({ kind: 'chain', name: c.name });
+  }
+}
+
+function diffSets(ph: Phases, prev: SetSpec[], next: SetSpec[]): void {
+  const old = new Map(prev.map((s) => [s.name, s]));
+  const now = new Set<string>();
+  for (const s of next) {
+    now.add(s.name);
+    const o = old.get(s.name);
+    // Set names hash everything immutable (the timeout), so a same-named set is the same set.
+    if (o) continue;
+    ph.sets.push(setObj(s));
+  }
+  for (const s of prev) if (!now.has(s.name)) ph.setDeletes.push(setObj(s));
+}
