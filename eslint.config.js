@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureCores = ['src/api/**/*.ts', 'src/apiserver/protobuf/**/*.ts', 'src/printers/**/*.ts', 'src/controllers/ipam/**/*.ts', 'src/apiserver/openapi.ts', 'src/apiserver/table-types.ts'];
+const pureCores = ['src/api/**/*.ts', 'src/apiserver/protobuf/**/*.ts', 'src/controllers/loadbalancer/ranges.ts', 'src/controllers/loadbalancer/pool.ts', 'src/controllers/loadbalancer/service.ts', 'src/agent-announce/election.ts', 'src/agent-announce/desired.ts', 'src/agent-announce/sha256.ts', 'src/printers/**/*.ts', 'src/controllers/ipam/**/*.ts', 'src/apiserver/openapi.ts', 'src/apiserver/table-types.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**'] },

@@ -8,7 +8,7 @@ import { RestClient, loadKubeconfig } from '../client/rest.js';
 import { EventRecorder } from '../client/events.js';
 import { ensureCredentials } from '../apiserver/auth/pki.js';
 import { NodeRegistrar } from './node/registrar.js';
-import { RealNetNS, openHostMountNs } from './net/ip-netns.js';
+import { RealNetNS, openHostMountNs, ownNetnsName } from './net/ip-netns.js';
 import { RouteSync } from './net/routes.js';
 import { Ipam, type IpamState } from './net/ipam.js';
 import { cidrString, gatewayIP, parseCidr } from './net/cidr.js';
@@ -38,7 +38,7 @@ export interface AgentOptions {
   clusterDomain?: string;
   dataDir?: string;
   kubeletPort?: number;
-  /** Prefix of pod netns names; default ksvc-<node name>. */
+  /** Prefix of pod netns names; default the node netns's own name (else ksvc-<node name>). */
   netnsPrefix?: string;
   /** Mount namespace that owns /run/netns (default: the launcher's, see ip-netns.ts). */
   hostMountNs?: string;
@@ -93,7 +93,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
       events: new EventRecorder(client, 'kubelet', o.nodeName),
-      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? `ksvc-${o.nodeName}`,
+      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`,
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
       dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standinArgv,

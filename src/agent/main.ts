@@ -1,5 +1,7 @@
 // `kubesvc agent`: flags → startAgent, until SIGTERM/SIGINT.
 import { startAgent, type AgentOptions } from './agent.js';
+import { startNodeServices, DEFAULT_SERVICE_CIDR } from './node-services.js';
+import { markNodeNotReady } from './node/not-ready.js';
 
 export const agentHelp = `Run a node agent (inside its node's network namespace).
 
@@ -15,7 +17,9 @@ Flags:
   --cluster-domain DOMAIN   cluster DNS domain (default cluster.local)
   --data-dir DIR            state: IP allocations, logs, serving cert (default /var/lib/kubesvc/agent-NAME)
   --kubelet-port PORT       HTTPS port for logs and exec (default 10250)
-  --netns-prefix PREFIX     pod namespace name prefix (default ksvc-NAME)
+  --netns-prefix PREFIX     pod namespace name prefix (default: the node netns's name)
+  --service-cidr CIDR       ClusterIP range the proxy serves (default 10.96.0.0/12)
+  --no-proxy                do not program nftables or announce LoadBalancer IPs
 `;
 
 export function parseAgentArgs(args: string[]): AgentOptions {
@@ -42,10 +46,25 @@ export function parseAgentArgs(args: string[]): AgentOptions {
   };
 }
 
+/** Pulls the flags the agent's core parser does not know: they configure node services. */
+function takeServiceFlags(args: string[]): { rest: string[]; serviceCIDR: string; proxy: boolean } {
+  const rest: string[] = [];
+  let serviceCIDR = DEFAULT_SERVICE_CIDR, proxy = true;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--no-proxy') proxy = false;
+    else if (args[i] === '--service-cidr') serviceCIDR = args[++i] ?? '';
+    else if (args[i].startsWith('--service-cidr=')) serviceCIDR = args[i].slice('--service-cidr='.length);
+    else rest.push(args[i]);
+  }
+  return { rest, serviceCIDR, proxy };
+}
+
 export async function runAgent(args: string[]): Promise<number> {
   let opts: AgentOptions;
+  const svc = takeServiceFlags(args);
   try {
-    opts = parseAgentArgs(args);
+    opts = parseAgentArgs(svc.rest);
+    if (svc.proxy) opts.startProxy = (o) => startNodeServices({ ...o, serviceCIDR: svc.serviceCIDR });
   } catch (e) {
     process.stderr.write(`kubesvc agent: ${(e as Error).message}\n\n${agentHelp}`);
     return 2;
@@ -58,5 +77,7 @@ export async function runAgent(args: string[]): Promise<number> {
     process.once('SIGINT', done);
   });
   await agent.stop();
+  // A node that is shut down says so, so LoadBalancer announcements move at once.
+  await markNodeNotReady(opts.kubeconfig, opts.nodeName).catch((e: Error) => process.stderr.write(`kubesvc agent: marking node NotReady: ${e.message}\n`));
   return 0;
 }

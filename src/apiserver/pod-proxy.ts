@@ -142,7 +142,7 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
     const [ns, name, sub] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]];
     if (sub !== 'exec') throw new StatusError(404, 'NotFound', `pods/${sub} is not supported by this server yet`, { name, kind: 'pods' });
     const t = resolveTarget(o.store, ns, name, 'exec', url.search);
-    const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, rejectUnauthorized: false, servername: undefined });
+    const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, rejectUnauthorized: false });
     let connected = false;
     const timer = setTimeout(() => { if (!connected) upstream.destroy(new Error('timed out connecting')); }, o.connectTimeoutMs ?? 5000);
     upstream.once('secureConnect', () => {
@@ -172,5 +172,17 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
 export function attachPodProxy(server: HttpsServer | HttpServer, o: PodProxyOptions): void {
   byStore.set(o.store, o);
   setPodStreamHandler(podStreamHandler);
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => onUpgrade(o, req, socket, head));
+  // Upgraded sockets leave the HTTP server's bookkeeping (closeAllConnections does not
+  // see them) but still hold close() open: end them when the server closes.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    onUpgrade(o, req, socket, head);
+  });
+  const close = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    for (const s of upgraded) s.destroy();
+    return close(cb);
+  }) as typeof server.close;
 }

@@ -16,7 +16,12 @@ import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { isAlreadyExists } from '../storage/backend.js';
 import { startAutoCompaction } from '../storage/auto-compact.js';
+import { startControllers } from '../controllers/manager.js';
+import { RestClient } from '../client/rest.js';
+
+export const DEFAULT_LB_POOL = '172.30.0.200-172.30.0.250';
 import { StatusError } from '../api/status.js';
+import { attachPodProxy } from './pod-proxy.js';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -25,6 +30,10 @@ export interface ApiServerOptions {
   datastore?: string;
   serviceCIDR?: string;
   nodePortRange?: string;
+  /** Run the controllers (endpoints, workloads, scheduler, LoadBalancer IPs) against this server. Default true. */
+  controllers?: boolean;
+  /** LoadBalancer address pool for the controller. */
+  lbPool?: string;
   /** Extra addresses the serving certificate must cover. */
   advertiseAddresses?: string[];
   quiet?: boolean;
@@ -81,6 +90,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   });
   for (const l of listen) {
     const srv = createServer({ cert: creds.cert, key: creds.key, requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+    attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);
       srv.listen(l.port, l.host, () => res());
@@ -96,11 +106,16 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   if (!o.quiet) console.error(`kubesvc apiserver: serving on ${urls.join(', ')}; KUBECONFIG=${kubeconfigPath}`);
 
   // Storage history stays bounded; the watch cache serves recent history itself.
+  // The controllers reach this server through its own URL and token, as a remote controller manager would.
+  const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert }, 'kube-controller-manager');
+  const manager = controllerClient && (await startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL }));
   const compaction = startAutoCompaction(backend, { intervalMs: 60_000, keepRevisions: 50_000, onError: (e) => console.error(`kubesvc: compaction failed: ${(e as Error).message}`) });
   return {
     url: urls[0], urls, kubeconfigPath, token: creds.token, caCert: creds.caCert, store, backend,
     async close() {
       compaction.stop();
+      await manager?.stop();
+      controllerClient?.close();
       lifecycle.stop();
       gc.stop();
       for (const s of servers) {

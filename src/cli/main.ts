@@ -1,12 +1,20 @@
 // kubesvc: one binary, one subcommand per component.
 import { runServer, serverHelp } from './server.js';
+import { runAgent, agentHelp } from '../agent/main.js';
+import { runDns, dnsHelp } from '../dns/main.js';
+import { runUp, runDown, runClient, upHelp, downHelp, clientHelp } from '../cluster/cli.js';
 
 const HELP = `kubesvc — Kubernetes Services for real, outside a full cluster
 
 Usage: kubesvc <command> [flags]
 
 Commands:
-  server    Run the Kubernetes-compatible API server (storage, watch, kubectl support)
+  up        Run a whole multi-node cluster on this machine, sandboxed in network namespaces
+  down      Remove whatever a crashed 'up' left behind
+  client    Run a command from outside the cluster, on the node network of a running 'up'
+  server    Run the API server and the controllers (storage, watch, kubectl support)
+  agent     Run a node agent: pods as processes in network namespaces, the nftables proxy
+  dns       Run the cluster DNS server
   help      Show help for a command
 
 Run 'kubesvc <command> --help' for the flags of a command.
@@ -15,7 +23,12 @@ Run 'kubesvc <command> --help' for the flags of a command.
 type Command = { run: (args: string[]) => Promise<number>; help: string };
 
 const commands: Record<string, Command> = {
+  up: { run: (a) => runUp(a), help: upHelp },
+  down: { run: runDown, help: downHelp },
+  client: { run: runClient, help: clientHelp },
   server: { run: runServer, help: serverHelp },
+  agent: { run: runAgent, help: agentHelp },
+  dns: { run: runDns, help: dnsHelp },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,7 +47,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`kubesvc: unknown command "${cmd}"\n\n${HELP}`);
     return 1;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // `client -- cmd --help` passes --help on to the command.
+  const dashdash = rest.indexOf('--');
+  const own = dashdash >= 0 ? rest.slice(0, dashdash) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     process.stdout.write(c.help);
     return 0;
   }

@@ -11,6 +11,8 @@ Flags:
   --datastore URL                  sqlite://PATH (default: DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...]
   --service-cidr CIDR              ClusterIP range (default: 10.96.0.0/12)
   --service-node-port-range A-B    NodePort range (default: 30000-32767)
+  --lb-pool RANGE                  LoadBalancer addresses, ranges/CIDRs, comma-separated (default: 172.30.0.200-172.30.0.250)
+  --no-controllers                 Serve the API only; run no controllers
   -h, --help                       Show this help
 `;
 
@@ -23,6 +25,8 @@ export async function runServer(args: string[]): Promise<number> {
       datastore: { type: 'string' },
       'service-cidr': { type: 'string' },
       'service-node-port-range': { type: 'string' },
+      'lb-pool': { type: 'string' },
+      'no-controllers': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -32,6 +36,8 @@ export async function runServer(args: string[]): Promise<number> {
     datastore: values.datastore,
     serviceCIDR: values['service-cidr'],
     nodePortRange: values['service-node-port-range'],
+    lbPool: values['lb-pool'],
+    controllers: !values['no-controllers'],
   });
   console.log(`kubesvc server ready at ${srv.urls.join(', ')}\n  export KUBECONFIG=${srv.kubeconfigPath}`);
   await new Promise<void>((resolve) => {

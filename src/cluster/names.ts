@@ -49,9 +49,9 @@ export function clusterNames(name: string): ClusterNames {
   const bad = validateClusterName(name);
   if (bad) throw new Error(bad);
   const netnsPrefix = `ksvc-${name}-`;
-  // The longest link is `<base>-n99` (base + 4); keep it within IFNAMSIZ.
+  // The longest link is `<base>-99` (base + 3); keep it within IFNAMSIZ.
   const natural = `ksvc-${name}`;
-  const linkBase = natural.length + 4 <= IFNAMSIZ_MAX ? natural : `ks${fnv1a(name).slice(0, 7)}`;
+  const linkBase = natural.length + 3 <= IFNAMSIZ_MAX ? natural : `ks${fnv1a(name).slice(0, 7)}`;
   const bridge = `${linkBase}0`;
   const checkNode = (i: number): void => {
     if (!Number.isInteger(i) || i < 1 || i > MAX_NODES) throw new RangeError(`node index ${i} outside 1-${MAX_NODES}`);
@@ -65,7 +65,7 @@ export function clusterNames(name: string): ClusterNames {
     clientVeth: `${linkBase}-c`,
     nodeName: (i) => (checkNode(i), `node-${i}`),
     nodeNs: (i) => (checkNode(i), `${netnsPrefix}node-${i}`),
-    nodeVeth: (i) => (checkNode(i), `${linkBase}-n${i}`),
+    nodeVeth: (i) => (checkNode(i), `${linkBase}-${i}`),
     ownsLink: (ifname) => ifname === bridge || ifname.startsWith(`${linkBase}-`),
     ownsNetns: (ns) => ns.startsWith(netnsPrefix),
   };

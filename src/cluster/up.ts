@@ -194,10 +194,10 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
       abortIfAsked();
       log.line('up', `nodes Ready after ${Date.now() - t0} ms: ${readyNodes.join(' ')}`);
       let dnsReady = false;
+      const m = { clusterIP: plan.dnsIP, self: selfCmd, kubeconfig: dnsKubeconfigPath };
+      await ensureObject(client, '/api/v1/namespaces/kube-system/services', kubeDnsService(m));
+      await ensureObject(client, '/apis/apps/v1/namespaces/kube-system/deployments', kubeDnsDeployment(m));
       if (readyNodes.length) {
-        const m = { clusterIP: plan.dnsIP, self: selfCmd, kubeconfig: dnsKubeconfigPath };
-        await ensureObject(client, '/api/v1/namespaces/kube-system/services', kubeDnsService(m));
-        await ensureObject(client, '/apis/apps/v1/namespaces/kube-system/deployments', kubeDnsDeployment(m));
         dnsReady = await waitDnsRunning(client, o.dnsTimeoutMs ?? 30_000, o.signal, warn);
         abortIfAsked();
       }
@@ -233,7 +233,7 @@ async function waitNodesReady(client: RestClient, plan: ClusterPlan, agents: Age
     if (ready.length === want.size) return ready.sort();
     const dead = agents.filter((a) => !a.running);
     if (dead.length) {
-      if (dead.every((a) => a.tail.some((l) => /unknown command "agent"/.test(l))) && dead.length === agents.length) {
+      if (dead.some((a) => a.tail.some((l) => /unknown command "agent"/.test(l)))) {
         warn('this build has no node agent (`kubesvc agent` is an unknown command): the cluster has no nodes');
         return [];
       }

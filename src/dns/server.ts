@@ -91,7 +91,7 @@ export class DnsServer {
     sock.setTimeout(this.o.tcpIdleMs ?? 10_000, () => sock.destroy());
     sock.on('error', () => sock.destroy());
     sock.on('close', () => this.conns.delete(sock));
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     sock.on('data', (chunk: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       while (buf.length >= 2) {

@@ -62,7 +62,6 @@ export function serviceFragment(svc: ServiceInfo, endpoints: ServiceEndpoints | 
 function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], node: NodeInfo, o: RulesetOptions): void {
   const pn = servicePortName(p), proto = p.protocol.toLowerCase();
   const cat = categorizeEndpoints(eps, p, node.name);
-  const internalEps = p.internalPolicyLocal ? cat.localEndpoints : cat.clusterEndpoints;
   const externalEps = p.externalPolicyLocal ? cat.localEndpoints : cat.clusterEndpoints;
   const noEndpoints = cat.hasAnyEndpoints ? 'drop' : `goto ${C.reject}`;
 

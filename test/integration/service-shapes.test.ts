@@ -328,6 +328,37 @@ describe('Service shapes from the Kubernetes documentation, through kubectl', { 
     }
   });
 
+  test('kubectl create service clusterip|nodeport|loadbalancer|externalname (protobuf bodies)', async () => {
+    const cmds: [string, string[]][] = [
+      ['cs-clusterip', ['create', 'service', 'clusterip', 'cs-clusterip', '--tcp=80:8080']],
+      ['cs-headless', ['create', 'service', 'clusterip', 'cs-headless', '--clusterip=None']],
+      ['cs-nodeport', ['create', 'service', 'nodeport', 'cs-nodeport', '--tcp=80:8080', '--node-port=30123']],
+      ['cs-lb', ['create', 'service', 'loadbalancer', 'cs-lb', '--tcp=443:8443']],
+      ['cs-ext', ['create', 'service', 'externalname', 'cs-ext', '--external-name=db.example.com']],
+    ];
+    for (const [n, args] of cmds) {
+      const r = await k.run(args);
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout.trim(), `service/${n} created`);
+    }
+    const t = parseTable(await k.ok(['get', 'svc', ...cmds.map(([n]) => n), '-o', 'wide']));
+    const lb = await getSvc('cs-lb');
+    const cip = await getSvc('cs-clusterip');
+    const want: Record<string, [string, string, string, string, string]> = {
+      'cs-clusterip': ['ClusterIP', cip.spec.clusterIP!, '<none>', '80/TCP', 'app=cs-clusterip'],
+      'cs-headless': ['ClusterIP', 'None', '<none>', '<none>', 'app=cs-headless'],
+      'cs-nodeport': ['NodePort', (await getSvc('cs-nodeport')).spec.clusterIP!, '<none>', '80:30123/TCP', 'app=cs-nodeport'],
+      'cs-lb': ['LoadBalancer', lb.spec.clusterIP!, '<pending>', `443:${lb.spec.ports![0].nodePort}/TCP`, 'app=cs-lb'],
+      'cs-ext': ['ExternalName', '<none>', 'db.example.com', '<none>', 'app=cs-ext'],
+    };
+    for (const [n, w] of Object.entries(want)) {
+      const r = rowByName(t, n);
+      assert.deepEqual([r.TYPE, r['CLUSTER-IP'], r['EXTERNAL-IP'], r['PORT(S)'], r.SELECTOR], w, n);
+    }
+    assert.match(cip.spec.clusterIP!, IPV4);
+    assert.deepEqual(cip.spec.ports, [{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }]);
+  });
+
   test('describe and get for a Service in another namespace', async () => {
     await k.ok(['create', 'namespace', 'shapes-other']);
     await k.ok(['apply', '-n', 'shapes-other', '-f', k.file('other.yaml', stringify(svc('shape-other', { type: 'NodePort', selector: { app: 'o' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] })))]);

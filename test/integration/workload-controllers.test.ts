@@ -152,12 +152,12 @@ test('a Deployment scales 3 → 5 → 1 and its pods follow, spread over nodes',
   const rs = await client.get(resourcePath(ReplicaSets, NS, rsName));
   assert.equal(rs.metadata.annotations['deployment.kubernetes.io/desired-replicas'], '1');
   assert.equal(rs.metadata.annotations['deployment.kubernetes.io/max-replicas'], '2');
-  const msgs = (await eventsFor('web')).map((e) => e.message);
+  const msgs = (await eventsFor('web')).map((e) => String(e.message));
   assert.ok(msgs.includes(`Scaled up replica set ${rsName} to 3 from 0`), msgs.join('\n'));
   assert.ok(msgs.includes(`Scaled up replica set ${rsName} to 5 from 3`), msgs.join('\n'));
   assert.ok(msgs.includes(`Scaled down replica set ${rsName} to 1 from 5`), msgs.join('\n'));
   const podScheduled = (await eventsFor(live('web')[0].metadata.name!)).find((e) => e.reason === 'Scheduled');
-  assert.match(podScheduled?.message ?? '', /^Successfully assigned default\/web-.+ to node-[12]$/);
+  assert.match(String(podScheduled?.message ?? ''), /^Successfully assigned default\/web-.+ to node-[12]$/);
 });
 
 test('a deleted pod and a Failed pod are replaced', async () => {
@@ -249,6 +249,11 @@ test('a rolling update keeps availability and kubectl rollout status/history/und
   await waitFor('restarted pods', () => live(name).length === 4 && live(name).every((p) => p.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']));
   const hist2 = await kubectl(['rollout', 'history', `deploy/${name}`]);
   assert.match(hist2.stdout, /^5\s+/m);
+  const desc = await kubectl(['describe', 'deploy', name]);
+  assert.equal(desc.code, 0, desc.stderr);
+  assert.match(desc.stdout, /NewReplicaSet:\s+roll-[a-z0-9]+ \(4\/4 replicas created\)/);
+  assert.match(desc.stdout, /Progressing\s+True\s+NewReplicaSetAvailable/);
+  assert.match(desc.stdout, /ScalingReplicaSet\s+.*Scaled (up|down) replica set roll-/);
 });
 
 test('revisionHistoryLimit removes old ReplicaSets; Recreate replaces all pods at once', async () => {

@@ -11,7 +11,8 @@ export interface TestServer extends ApiServer {
 
 export async function startTestServer(o: Partial<ApiServerOptions> = {}): Promise<TestServer> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'kubesvc-test-'));
-  const srv = await startApiServer({ listen: ['127.0.0.1:0'], quiet: true, ...o, dataDir });
+  // Controllers are off unless a test asks: most suites drive (or run) their own.
+  const srv = await startApiServer({ listen: ['127.0.0.1:0'], quiet: true, controllers: false, ...o, dataDir });
   return {
     ...srv,
     dataDir,

@@ -2,7 +2,7 @@
 // mount namespace of whoever started the agent (`ip netns exec` gave the agent
 // a private, slave copy), so they are visible to `ip netns` on the host and
 // to `kubesvc down`, and reach the agent by mount propagation.
-import { closeSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import type { ProcessRunner } from '../runtime/process.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 
@@ -17,6 +17,18 @@ export function openHostMountNs(path?: string): number {
   } catch {
     return -1;
   }
+}
+
+/** The name under /run/netns of the namespace this process runs in, if it has one. */
+export function ownNetnsName(): string | undefined {
+  try {
+    const self = statSync('/proc/self/ns/net');
+    for (const n of readdirSync('/run/netns')) {
+      const st = statSync(`/run/netns/${n}`);
+      if (st.ino === self.ino && st.dev === self.dev) return n;
+    }
+  } catch { /* no named namespaces */ }
+  return undefined;
 }
 
 export class RealNetNS implements NetNS {

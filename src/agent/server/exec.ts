@@ -8,7 +8,7 @@ import type { ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
 import { execArgv } from '../runtime/argv.js';
 import type { ContainerRunner } from '../pod/container.js';
-import { CLOSE, ERROR, STDERR, STDIN, STDOUT, decodeFrame, encodeFrame, exitStatus, failureStatus, parseExecQuery, selectProtocol } from './channel.js';
+import { ERROR, STDERR, STDIN, STDOUT, decodeFrame, encodeFrame, exitStatus, failureStatus, parseExecQuery, selectProtocol } from './channel.js';
 
 const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => selectProtocol(offered) ?? false });
 
@@ -51,5 +51,4 @@ function runExec(ws: WebSocket, q: URLSearchParams, container: ContainerRunner |
     done = true;
     if (ws.readyState === ws.OPEN) sendStatus(ws, exitStatus(exitCodeOf(info), o.command));
   });
-  void CLOSE;
 }

@@ -34,6 +34,20 @@ for (const r of servedResources) {
   const item = byGvk.get(gvkKey(r.group, r.version, r.kind));
   if (item) lists[item + 'List'] = listOf(r, item);
 }
+// kubectl validates `kind: List` documents (e.g. `kubectl get a b -o yaml | kubectl apply -f -`)
+// against this GVK; items are checked one by one when applied, so they stay opaque here.
+lists['io.k8s.api.core.v1.List'] = {
+  type: 'object',
+  description: 'A list of objects of any kind, as `kubectl get` prints several objects.',
+  required: ['items'],
+  properties: {
+    apiVersion: { type: 'string', description: 'Versioned schema of this representation.' },
+    kind: { type: 'string', description: 'REST resource this object represents.' },
+    items: { type: 'array', description: 'The objects.', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    metadata: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', description: 'Standard list metadata.' },
+  },
+  'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'List' }],
+};
 index(lists);
 
 export const schemas: SchemaMap = { ...base, ...lists };

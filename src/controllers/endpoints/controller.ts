@@ -2,12 +2,14 @@
 // selector Service in step with its pods (for `kubectl get ep` and older
 // clients). Endpoints carry no owner reference in Kubernetes, so this
 // controller deletes them itself when the Service goes.
+import type { KubeObject } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
 import { Informer } from '../../client/informer.js';
 import { isNotFoundError, type RestClient } from '../../client/rest.js';
 import { Endpoints, Pods, Services, resourcePath } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { ServicePodWatch, waitForSync } from '../endpointslice/service-pods.js';
+import { newer } from '../endpointslice/tracker.js';
 import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
 import { reconcileEndpoints } from './reconciler.js';
 
@@ -29,6 +31,8 @@ export class EndpointsController {
   private readonly watch: ServicePodWatch;
   private readonly triggerTimes = new TriggerTimeTracker();
   private readonly recorder?: EventRecorder;
+  /** What we last wrote, for when the informer has not caught up yet (avoids needless conflicts). */
+  private readonly written = new Map<string, KubeObject>();
 
   constructor(private readonly client: RestClient, private readonly opts: EndpointsControllerOptions = {}) {
     const own = (i: Informer): Informer => { this.owned.push(i); return i; };
@@ -57,6 +61,7 @@ export class EndpointsController {
     const service = this.services.get(ns, name);
     if (!service) {
       this.triggerTimes.delete(key);
+      this.written.delete(key);
       try {
         await this.client.delete(resourcePath(Endpoints, ns, name));
       } catch (e) {
@@ -65,12 +70,19 @@ export class EndpointsController {
       return;
     }
     const pods = this.watch.podsFor(service);
-    const d = reconcileEndpoints({ service, pods, current: this.endpoints.get(ns, name), triggerTime: this.triggerTimes.compute(key, service, pods) });
+    let current = this.endpoints.get(ns, name);
+    const mine = this.written.get(key);
+    if (mine && (!current || newer(mine.metadata.resourceVersion, current.metadata.resourceVersion ?? '0'))) current = mine;
+    else this.written.delete(key);
+    const d = reconcileEndpoints({ service, pods, current, triggerTime: this.triggerTimes.compute(key, service, pods) });
     if (d.action === 'none') return;
     try {
-      if (d.action === 'create') await this.client.create(resourcePath(Endpoints, ns), d.endpoints);
-      else await this.client.update(resourcePath(Endpoints, ns, name), d.endpoints);
+      const out = d.action === 'create'
+        ? await this.client.create<KubeObject>(resourcePath(Endpoints, ns), d.endpoints)
+        : await this.client.update<KubeObject>(resourcePath(Endpoints, ns, name), d.endpoints);
+      this.written.set(key, out);
     } catch (e) {
+      this.written.delete(key);
       this.recorder?.emit(service, { type: 'Warning', reason: 'FailedToUpdateEndpoint', message: `Failed to update endpoint ${key}: ${(e as Error).message}` });
       throw e;
     }

@@ -7,7 +7,7 @@ import type { EndpointSlice } from './types.js';
 const DeletionExpected = '';
 
 /** a > b for resourceVersions; both are decimal revisions in kubesvc. */
-function newer(a: string | undefined, b: string): boolean {
+export function newer(a: string | undefined, b: string): boolean {
   if (!a) return false;
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) > BigInt(b);
   return false;

@@ -1,0 +1,27 @@
+// The node's share of the Service machinery, started by the agent once its
+// Node is registered: the nftables proxy and the LoadBalancer/externalIP announcer.
+import { startProxy } from '../proxy/index.js';
+import { startAnnouncer } from '../agent-announce/announcer.js';
+import type { ProxyStartOptions } from './agent.js';
+
+export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
+
+export async function startNodeServices(o: ProxyStartOptions & { serviceCIDR: string }): Promise<{ stop(): Promise<void> }> {
+  const proxy = await startProxy({
+    client: o.client,
+    nodeName: o.nodeName,
+    nodeIPs: [o.nodeIP],
+    serviceCIDR: o.serviceCIDR,
+    clusterCIDR: o.clusterCIDR,
+    // kube-proxy's ports, on the node's own address (never the host's).
+    metricsAddress: `${o.nodeIP}:10249`,
+    healthzBindAddress: `${o.nodeIP}:10256`,
+  });
+  const announcer = await startAnnouncer({ client: o.client, nodeName: o.nodeName, interface: 'eth0' });
+  return {
+    async stop() {
+      await announcer.stop();
+      await proxy.stop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Which UDP conntrack entries go stale when endpoints change (pure). UDP has no
+// connection end, so a client keeps hitting a removed endpoint through its
+// conntrack entry; and entries made while a service had no endpoints keep
+// black-holing the flow after endpoints appear.
+import { categorizeEndpoints } from './topology.js';
+import type { EndpointInfo, ServiceEndpoints, ServiceInfo, ServicePortInfo } from './types.js';
+
+export interface ConntrackFilter {
+  protocol: 'udp';
+  /** Original destination (a service VIP). */
+  origDst?: string;
+  /** Original destination port (a NodePort). */
+  origPortDst?: number;
+  /** The endpoint the entry was NATed to. */
+  dstNat?: string;
+}
+
+const vips = (p: ServicePortInfo): string[] => [...(p.clusterIP ? [p.clusterIP] : []), ...p.externalIPs, ...p.loadBalancerIPs];
+
+export function staleConntrack(prevSvc: ServiceInfo | undefined, curSvc: ServiceInfo | undefined, prevEps: ServiceEndpoints | undefined, curEps: ServiceEndpoints | undefined, nodeName: string): ConntrackFilter[] {
+  const out: ConntrackFilter[] = [];
+  const usable = (svc: ServiceInfo | undefined, eps: ServiceEndpoints | undefined, p: ServicePortInfo): EndpointInfo[] => {
+    const sp = svc?.ports.find((x) => x.portName === p.portName && x.protocol === p.protocol);
+    return sp ? categorizeEndpoints(eps?.get(p.portName) ?? [], sp, nodeName).allReachableEndpoints : [];
+  };
+  for (const p of prevSvc?.ports ?? []) {
+    if (p.protocol !== 'UDP') continue;
+    const now = new Set(usable(curSvc, curEps, p).map((e) => `${e.ip}:${e.port}`));
+    for (const e of usable(prevSvc, prevEps, p)) {
+      if (now.has(`${e.ip}:${e.port}`)) continue;
+      for (const v of vips(p)) out.push({ protocol: 'udp', origDst: v, dstNat: e.ip });
+      if (p.nodePort !== undefined) out.push({ protocol: 'udp', origPortDst: p.nodePort, dstNat: e.ip });
+    }
+  }
+  for (const p of curSvc?.ports ?? []) {
+    if (p.protocol !== 'UDP' || usable(prevSvc, prevEps, p).length || !usable(curSvc, curEps, p).length) continue;
+    for (const v of vips(p)) out.push({ protocol: 'udp', origDst: v });
+    if (p.nodePort !== undefined) out.push({ protocol: 'udp', origPortDst: p.nodePort });
+  }
+  const seen = new Set<string>();
+  return out.filter((f) => { const k = JSON.stringify(f); return !seen.has(k) && !!seen.add(k); });
+}
+
+/** The `conntrack` arguments deleting a filter's entries. */
+export const conntrackArgs = (f: ConntrackFilter): string[] => [
+  '-D', '-p', f.protocol,
+  ...(f.origDst ? ['--orig-dst', f.origDst] : []),
+  ...(f.origPortDst !== undefined ? ['--orig-port-dst', String(f.origPortDst)] : []),
+  ...(f.dstNat ? ['--dst-nat', f.dstNat] : []),
+];

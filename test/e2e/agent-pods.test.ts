@@ -1,0 +1,194 @@
+// End to end (root): a node netns on a test bridge, a real API server on the
+// bridge address, the agent as a child process inside the node netns, and
+// real pods. Address plan: bridge 172.29.R.1/24, node eth0 172.29.R.11,
+// pod CIDR 10.244.1.0/24 (only ever inside the node netns).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
+import { Nodes, Pods, resourcePath } from '../../src/client/resources.js';
+import { podNetnsName } from '../../src/agent/net/names.js';
+
+const isRoot = process.getuid?.() === 0;
+const rnd = Math.floor(Math.random() * 0xfff).toString(16).padStart(3, '0');
+const R = 100 + Math.floor(Math.random() * 100);
+const P = `ksvc-t${rnd}`;
+const BR = `kt${rnd}br`, HV = `kt${rnd}h1`;
+const NODE_NS = `${P}-n1`;
+const BR_IP = `172.29.${R}.1`, NODE_IP = `172.29.${R}.11`;
+const NODE = `node-${rnd}`;
+const READY_FILE = `/tmp/${P}-ready`;
+
+const sh = (...argv: string[]): string => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const trySh = (...argv: string[]): string => { try { return sh(...argv); } catch { return ''; } };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try { const v = await f(); if (v) return v; } catch (e) { last = e; }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+function kubelet(path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: NODE_IP, port: 10250, path, rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
+  let srv: TestServer;
+  let client: RestClient;
+  let agent: ChildProcess | undefined;
+  let dataDir: string;
+  let agentLog = '';
+
+  before(async () => {
+    sh('ip', 'link', 'add', BR, 'type', 'bridge');
+    sh('ip', 'addr', 'add', `${BR_IP}/24`, 'dev', BR);
+    sh('ip', 'link', 'set', BR, 'up');
+    sh('ip', 'netns', 'add', NODE_NS);
+    sh('ip', 'link', 'add', HV, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NODE_NS);
+    sh('ip', 'link', 'set', HV, 'master', BR, 'up');
+    sh('ip', '-n', NODE_NS, 'addr', 'add', `${NODE_IP}/24`, 'dev', 'eth0');
+    sh('ip', '-n', NODE_NS, 'link', 'set', 'eth0', 'up');
+    sh('ip', '-n', NODE_NS, 'link', 'set', 'lo', 'up');
+    sh('ip', '-n', NODE_NS, 'route', 'add', 'default', 'via', BR_IP);
+    srv = await startTestServer({ listen: [`${BR_IP}:0`] });
+    client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
+    dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-agent-e2e-'));
+    const args = ['--kubeconfig', srv.kubeconfigPath, '--node-name', NODE, '--node-ip', NODE_IP, '--pod-cidr', '10.244.1.0/24', '--data-dir', dataDir];
+    const main = new URL('../../src/agent/main.ts', import.meta.url).href;
+    agent = spawn('ip', ['netns', 'exec', NODE_NS, process.execPath, '--import', 'tsx', '-e',
+      `import(${JSON.stringify(main)}).then(async (m) => process.exit(await m.runAgent(${JSON.stringify(args)})))`], { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
+    agent.stdout!.on('data', (c) => (agentLog += c));
+    agent.stderr!.on('data', (c) => (agentLog += c));
+  });
+
+  after(async () => {
+    if (agent && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      await Promise.race([new Promise((r) => agent!.once('exit', r)), sleep(8000)]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    for (const ns of trySh('ip', 'netns', 'list').split('\n').map((l) => l.split(' ')[0])) {
+      if (!ns.startsWith(P)) continue;
+      for (const pid of trySh('ip', 'netns', 'pids', ns).split(/\s+/).filter(Boolean)) trySh('kill', '-9', pid);
+      trySh('ip', 'netns', 'del', ns);
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+    }
+    trySh('ip', 'link', 'del', HV);
+    trySh('ip', 'link', 'del', BR);
+    rmSync(READY_FILE, { force: true });
+    client?.close();
+    await srv?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.KUBESVC_AGENT_LOG) process.stderr.write(agentLog);
+  });
+
+  const pod = (name: string, spec: any): any => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 3, ...spec } });
+  const getPod = (name: string): Promise<any> => client.get(resourcePath(Pods, 'default', name));
+  const ready = (p: any): boolean => p.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
+  const nsOf = (p: any): string => podNetnsName(NODE_NS, p.metadata.uid);
+
+  it('registers a Ready node', async () => {
+    const node = await until('node Ready', async () => {
+      const n = await client.get(resourcePath(Nodes, undefined, NODE));
+      return n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True' && n;
+    }, 30_000).catch((e) => { throw new Error(`${e.message}\nagent log:\n${agentLog}`); });
+    assert.equal(node.spec.podCIDR, '10.244.1.0/24');
+    assert.deepEqual(node.status.addresses, [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE }]);
+    assert.equal(node.status.daemonEndpoints.kubeletEndpoint.Port, 10250);
+    assert.equal(node.status.nodeInfo.containerRuntimeVersion, 'kubesvc://0.1.0');
+  });
+
+  it('runs the stand-in and a command pod; pods reach each other; logs and exec work', async () => {
+    writeFileSync(READY_FILE, '');
+    await client.create(resourcePath(Pods, 'default'), pod('web', {
+      containers: [{ name: 'web', image: 'my-app', ports: [{ containerPort: 80 }],
+        readinessProbe: { exec: { command: ['cat', READY_FILE] }, periodSeconds: 1, failureThreshold: 1 } }],
+    }));
+    await client.create(resourcePath(Pods, 'default'), pod('client', {
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo hi; echo oops >&2; echo "me=$MY_NAME ip=$MY_IP"; exec sleep 1000'],
+        env: [{ name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'MY_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }],
+    }));
+    const web = await until('web Ready', async () => { const p = await getPod('web'); return ready(p) && p; }).catch((e) => { throw new Error(`${e.message}\n${agentLog}`); });
+    const cl = await until('client Ready', async () => { const p = await getPod('client'); return ready(p) && p; });
+    assert.equal(web.status.phase, 'Running');
+    assert.notEqual(web.status.podIP, cl.status.podIP);
+    assert.match(web.status.containerStatuses[0].containerID, /^kubesvc:\/\//);
+    assert.match(web.status.podIP, /^10\.244\.1\./);
+
+    // Ready comes from an exec probe, so the stand-in may still be starting.
+    const out = await until('curl web', async () => sh('ip', 'netns', 'exec', nsOf(cl), 'curl', '-s', '--max-time', '2', `http://${web.status.podIP}/`));
+    assert.match(out, new RegExp(`^pod=web client=${cl.status.podIP.replace(/\./g, '\\.')}:\\d+\\n$`));
+    const resolv = sh('ip', 'netns', 'exec', nsOf(cl), 'cat', '/etc/resolv.conf');
+    assert.match(resolv, /nameserver 10\.96\.0\.10/);
+    assert.match(resolv, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
+
+    const token = srv.token;
+    const logs = await until('logs', async () => { const r = await kubelet('/pods/default/client/log', token); return r.body.includes('me=') && r; });
+    // stdout and stderr are separate pipes, so only their own order is fixed.
+    assert.deepEqual(logs.body.split('\n').sort(), ['', 'hi', `me=client ip=${cl.status.podIP}`, 'oops']);
+    const ts = await kubelet('/pods/default/client/log?timestamps=true&tailLines=1', token);
+    assert.match(ts.body, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (me=client.*|oops|hi)\n$/);
+    assert.equal((await kubelet('/pods/default/client/log', 'wrong')).status, 401);
+
+    // exec over WebSocket v5: stdout, stderr, exit code on the error channel.
+    const frames: { ch: number; data: string }[] = [];
+    const q = new URLSearchParams([['container', 'c'], ['command', 'sh'], ['command', '-c'], ['command', 'echo out; echo err >&2; exit 3'], ['stdout', 'true'], ['stderr', 'true']]);
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`wss://${NODE_IP}:10250/pods/default/client/exec?${q}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } });
+      ws.on('message', (d: Buffer) => frames.push({ ch: d[0], data: d.subarray(1).toString() }));
+      ws.on('close', () => resolve());
+      ws.on('error', reject);
+      ws.on('open', () => assert.equal(ws.protocol, 'v5.channel.k8s.io'));
+    });
+    const text = (ch: number): string => frames.filter((f) => f.ch === ch).map((f) => f.data).join('');
+    assert.equal(text(1), 'out\n');
+    assert.equal(text(2), 'err\n');
+    const st = JSON.parse(text(3));
+    assert.equal(st.reason, 'NonZeroExitCode');
+    assert.deepEqual(st.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+
+    // Readiness probe failure takes the pod out of Ready.
+    rmSync(READY_FILE);
+    await until('web not Ready', async () => !ready(await getPod('web')));
+  });
+
+  it('restarts a killed container and counts it', async () => {
+    const cl = await getPod('client');
+    for (const pid of sh('ip', 'netns', 'pids', nsOf(cl)).split(/\s+/).filter(Boolean)) trySh('kill', '-9', pid);
+    const p = await until('restart', async () => { const p = await getPod('client'); return p.status.containerStatuses[0].restartCount >= 1 && ready(p) && p; });
+    assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 137);
+    const prev = await kubelet('/pods/default/client/log?previous=true', srv.token);
+    assert.match(prev.body, /^hi\n/);
+  });
+
+  it('deletes a pod gracefully: processes gone, netns removed, pod gone', async () => {
+    const cl = await getPod('client');
+    const ns = nsOf(cl);
+    const pids = sh('ip', 'netns', 'pids', ns).split(/\s+/).filter(Boolean);
+    assert.ok(pids.length > 0);
+    await client.delete(resourcePath(Pods, 'default', 'client'));
+    await until('pod gone', async () => { try { await getPod('client'); return false; } catch { return true; } }, 15_000);
+    assert.ok(!trySh('ip', 'netns', 'list').includes(ns));
+    for (const pid of pids) assert.equal(trySh('kill', '-0', pid), '', `pid ${pid} still alive`);
+    assert.throws(() => sh('kill', '-0', pids[0]));
+  });
+});
