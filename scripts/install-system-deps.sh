@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages kubesvc and its tests use. Idempotent; needs root.
 set -euo pipefail
-pkgs=(nftables iproute2 conntrack etcd-server dnsutils curl procps openssl util-linux iputils-arping)
+pkgs=(nftables iproute2 conntrack etcd-server dnsutils curl procps openssl util-linux iputils-arping wrk dnsperf dnsmasq-base)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

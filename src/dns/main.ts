@@ -68,7 +68,8 @@ export async function runDns(args: string[]): Promise<number> {
     server = new DnsServer({ host: listen.host, port: listen.port, index, config, forwarder, metrics });
     const at = await server.start();
     const http = await metrics.serve(metricsAt.host, metricsAt.port, () => watch.synced());
-    console.log(`kubesvc dns ready on ${at.host}:${at.port} (udp+tcp), zone ${zone}, ${index.serviceCount()} services; metrics on ${metricsAt.host}:${metricsAt.port}` +
+    const metricsPort = (http.address() as { port: number }).port;
+    console.log(`kubesvc dns ready on ${at.host}:${at.port} (udp+tcp), zone ${zone}, ${index.serviceCount()} services; metrics on ${metricsAt.host}:${metricsPort}` +
       (upstreams.length ? `; upstream ${values.upstream}` : '; no upstream'));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());

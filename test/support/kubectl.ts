@@ -1,6 +1,6 @@
 // Runs the real kubectl against a test server, with a private discovery cache.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,7 @@ export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
 export function kubectlRunner(kubeconfig: string) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'kubesvc-kubectl-cache-'));
+  process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
   return (args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<KubectlResult> =>
     new Promise((resolve, reject) => {
       const child = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, ...args], {

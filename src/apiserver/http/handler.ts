@@ -9,6 +9,7 @@ import { handleResource, notFoundResource } from './resource-handler.js';
 import { negotiate, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE } from './negotiate.js';
 import { aggregatedDiscovery, legacyApiVersions, legacyGroupList, legacyGroup, resourceList } from './discovery.js';
 import { openApiIndex, openApiDocument } from '../openapi.js';
+import { serveOpenApiV2 } from '../openapi-v2/index.js';
 import { versionInfo } from '../version.js';
 
 export interface HandlerOptions {
@@ -69,6 +70,8 @@ export function createHandler(o: HandlerOptions) {
           return sendJson(res, 200, doc);
         }
         case 'openapi-v2':
+          // Protobuf (what kubectl asks for) or JSON when named in Accept; anything else stays 404.
+          if (serveOpenApiV2(req, res)) return;
           throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
         case 'resource':
           return await handleResource({ req, res, url, store: o.store }, route);

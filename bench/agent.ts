@@ -1,0 +1,142 @@
+// bench/agent: `kubesvc up` as users run it (its own process, real namespaces).
+// Measures: time from spawning `up` to every Node Ready, to a first real
+// `kubectl get` answering, and to up's ready line; create → Ready latency of 50
+// pods spread over the nodes (needs the node agent); RSS of the control plane
+// (the up process) and of each agent at idle; teardown time. Compared with the
+// published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
+// server memory). Needs root. Not a pass/fail test.
+//
+// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { RestClient, loadKubeconfig } from '../src/client/rest.js';
+import { kubectlRunner } from '../test/support/kubectl.js';
+import { percentile, fmt } from './support/client.js';
+import { rssMiB } from './support/processes.js';
+
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' } } });
+const NODE_COUNTS = values.nodes!.split(',').map(Number);
+const N_PODS = Number(values.pods);
+const KIND_CREATE_S = [12, 17];
+const K3S_SERVER_MIB = 1.4 * 1024;
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fromTs = import.meta.url.endsWith('.ts');
+const launcher = join(here, '..', 'src', 'cluster', fromTs ? 'launch.ts' : 'launch.js');
+const launchArgv = fromTs ? ['--import', 'tsx', launcher] : [launcher];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAllMs?: number; podsReady?: number; cpRss?: number; agentRss: number[]; downMs?: number; note: string[] }
+
+async function runOnce(nodes: number): Promise<Result> {
+  const res: Result = { nodes, agentRss: [], note: [] };
+  const name = `bench${process.pid % 100000}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-agent-'));
+  const kc = join(dataDir, 'kubeconfig');
+  const t0 = performance.now();
+  const up: ChildProcess = spawn(process.execPath, [...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  up.stdout!.on('data', (d) => {
+    out += d;
+    if (res.upLineMs === undefined && /is up in/.test(out)) res.upLineMs = performance.now() - t0;
+  });
+  up.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<void>((r) => up.on('exit', () => r()));
+  try {
+    // A first `kubectl get` answering, with the real kubectl, retried as fast as it exits.
+    const firstGet = (async () => {
+      while (!existsSync(kc) && up.exitCode === null) await sleep(5);
+      const kubectl = kubectlRunner(kc);
+      while (up.exitCode === null) {
+        const r = await kubectl(['get', 'nodes'], { timeoutMs: 5000 });
+        if (r.code === 0) return performance.now() - t0;
+      }
+      return undefined;
+    })();
+    // Every node Ready, polled through the API.
+    while (!existsSync(kc) && up.exitCode === null) await sleep(5);
+    if (up.exitCode !== null) throw new Error(`up exited: ${err}`);
+    const client = new RestClient(loadKubeconfig(kc), 'bench-agent');
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && up.exitCode === null) {
+      try {
+        const l = await client.get<{ items: any[] }>('/api/v1/nodes');
+        const ready = l.items.filter((n) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+        if (ready.length === nodes) { res.readyMs = performance.now() - t0; break; }
+      } catch { /* not serving yet */ }
+      await sleep(10);
+    }
+    res.firstGetMs = await firstGet;
+    while (res.upLineMs === undefined && up.exitCode === null) await sleep(20);
+    if (res.readyMs === undefined) res.note.push('nodes never became Ready (is the agent in this build?)');
+
+    // Idle RSS: the up process holds the control plane; agents from the state file.
+    await sleep(2000);
+    res.cpRss = rssMiB(up.pid!);
+    const state = JSON.parse(readFileSync(join(dataDir, 'cluster-state.json'), 'utf8')) as { agents: { pid: number }[] };
+    res.agentRss = state.agents.map((a) => { try { return rssMiB(a.pid); } catch { return NaN; } });
+
+    if (res.readyMs !== undefined && N_PODS > 0) {
+      // Pods bound round-robin to nodes: measures the agents, not a scheduler.
+      const created = new Map<string, number>();
+      const readyAt = new Map<string, number>();
+      const watch = client.watch('/api/v1/namespaces/default/pods?watch=true', (e) => {
+        const p = e.object;
+        const name = p?.metadata?.name as string;
+        if (created.has(name) && !readyAt.has(name) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(name, performance.now());
+      }, () => {});
+      const tp = performance.now();
+      await Promise.all([...Array(N_PODS).keys()].map(async (i) => {
+        const name = `bench-${i}`;
+        created.set(name, performance.now());
+        await client.create('/api/v1/namespaces/default/pods', {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } },
+          spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] },
+        });
+        created.set(name, performance.now());
+      }));
+      const pd = Date.now() + 60_000;
+      while (readyAt.size < N_PODS && Date.now() < pd) await sleep(20);
+      watch.close();
+      const lat = [...readyAt].map(([n, t]) => t - created.get(n)!);
+      res.podsReady = readyAt.size;
+      res.podP50 = percentile(lat, 50);
+      res.podP95 = percentile(lat, 95);
+      if (readyAt.size === N_PODS) res.podAllMs = Math.max(...readyAt.values()) - tp;
+      else res.note.push(`${readyAt.size}/${N_PODS} pods Ready within 60 s`);
+    }
+    client.close();
+  } finally {
+    const td = performance.now();
+    up.kill('SIGINT');
+    await Promise.race([exited, sleep(30_000)]);
+    res.downMs = performance.now() - td;
+    if (up.exitCode === null) { up.kill('SIGKILL'); res.note.push('up did not stop within 30 s'); }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return res;
+}
+
+const opt = (v: number | undefined, f: (x: number) => string = fmt): string => (v === undefined || Number.isNaN(v) ? 'n/a' : f(v));
+const mib = (v: number): string => `${v.toFixed(1)} MiB`;
+
+if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+  console.error('bench/agent needs root (network namespaces)');
+  process.exit(1);
+}
+for (const n of NODE_COUNTS) {
+  const r = await runOnce(n);
+  console.log(`\n== kubesvc up --nodes ${n}`);
+  console.log(`  every node Ready        ${opt(r.readyMs)}   (target < 3 s for 1 node; kind creates a cluster in ${KIND_CREATE_S.join('–')} s: ${opt(r.readyMs, (x) => `${(KIND_CREATE_S[0] * 1000 / x).toFixed(1)}–${(KIND_CREATE_S[1] * 1000 / x).toFixed(1)}× faster`)})`);
+  console.log(`  first kubectl get       ${opt(r.firstGetMs)}`);
+  console.log(`  up's ready line         ${opt(r.upLineMs)}   (includes waiting for cluster DNS pods)`);
+  console.log(`  ${N_PODS} pods create→Ready   p50 ${opt(r.podP50)}  p95 ${opt(r.podP95)}  all ${opt(r.podAllMs)}   (target p50 < 300 ms)`);
+  console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
+  console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);
+  console.log(`  teardown (SIGINT→exit)  ${opt(r.downMs)}`);
+  for (const note of r.note) console.log(`  note: ${note}`);
+}
