@@ -6,7 +6,7 @@
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
 // server memory). Needs root. Not a pass/fail test.
 //
-// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50]
+// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--node-cidr 172.30.250.0/24]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,8 @@ import { kubectlRunner } from '../test/support/kubectl.js';
 import { percentile, fmt } from './support/client.js';
 import { rssMiB } from './support/processes.js';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' } } });
+const NODE_NET = values['node-cidr']!.replace(/\.0\/24$/, '');
 const NODE_COUNTS = values.nodes!.split(',').map(Number);
 const N_PODS = Number(values.pods);
 const KIND_CREATE_S = [12, 17];
@@ -38,7 +39,7 @@ async function runOnce(nodes: number): Promise<Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-agent-'));
   const kc = join(dataDir, 'kubeconfig');
   const t0 = performance.now();
-  const up: ChildProcess = spawn(process.execPath, [...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const up: ChildProcess = spawn(process.execPath, [...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!, '--node-cidr', values['node-cidr']!, '--lb-pool', `${NODE_NET}.200-${NODE_NET}.250`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   up.stdout!.on('data', (d) => {
     out += d;

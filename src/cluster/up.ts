@@ -19,7 +19,7 @@ import { isAlive, procRecord, readState, writeState, type ClusterState, type Pro
 
 export interface Stoppable { stop(): Promise<void> | void }
 
-/** Starts controllers in this process against the API server (the lead wires this in). */
+/** Starts additional controllers in this process against the API server. */
 export type ControllerStarter = (server: ApiServer, plan: ClusterPlan) => Promise<Stoppable | undefined>;
 
 export interface UpOptions extends PlanInput {
@@ -158,7 +158,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
 
     try {
       server = await startApiServer({
-        dataDir, datastore: o.datastore, serviceCIDR: plan.serviceCIDR, nodePortRange: plan.nodePortRange, quiet: true,
+        dataDir, datastore: o.datastore, serviceCIDR: plan.serviceCIDR, nodePortRange: plan.nodePortRange, lbPool: plan.lbPool, quiet: true,
         listen: [`127.0.0.1:${plan.apiPort}`, `${plan.bridgeIP}:${plan.apiPort}`], advertiseAddresses: [plan.bridgeIP],
       });
     } catch (e) {
@@ -166,8 +166,8 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
       throw e;
     }
     log.line('up', `API server on ${server.urls.join(', ')}`);
+    // startApiServer runs the controller manager itself; the hook is for extra controllers.
     if (o.startControllers) controllers = await o.startControllers(server, plan);
-    else warn('no controllers are wired into this build: Deployments will not create pods');
 
     const nodeKubeconfigPath = join(dataDir, 'node-kubeconfig');
     writeFileSync(nodeKubeconfigPath, kubeconfigYaml(`https://${plan.bridgeIP}:${plan.apiPort}`, server.caCert, server.token), { mode: 0o600 });

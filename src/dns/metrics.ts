@@ -1,45 +1,91 @@
 // Prometheus metrics for the DNS server, on its own registry, served as text on
 // a separate HTTP port with /health and /ready for the kube-dns pods' probes.
+// The query path only bumps plain numbers; prom-client reads them at scrape time
+// (its own observe/inc hash labels on every call, several µs a query).
 import { createServer, type Server } from 'node:http';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 
 const KNOWN_TYPES = new Set(['A', 'AAAA', 'SRV', 'PTR', 'TXT', 'CNAME', 'NS', 'SOA', 'MX', 'ANY', 'HTTPS', 'AXFR', 'IXFR']);
+const BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5];
+
+class Tally {
+  readonly counts = new Map<string, { labels: Record<string, string>; n: number }>();
+  add(key: string, labels: () => Record<string, string>): void {
+    const e = this.counts.get(key);
+    if (e) e.n++;
+    else this.counts.set(key, { labels: labels(), n: 1 });
+  }
+}
+
+/** A counter whose value lives in a Tally, copied in when Prometheus scrapes. */
+function tallyCounter(registry: Registry, name: string, help: string, labelNames: string[], tally: Tally): void {
+  new Counter({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const { labels, n } of tally.counts.values()) this.inc(labels, n);
+    },
+  });
+}
+
+interface Hist { buckets: number[]; sum: number; count: number }
 
 export class DnsMetrics {
   readonly registry = new Registry();
-  private readonly responses = new Counter({ name: 'kubesvc_dns_responses_total', help: 'DNS responses by protocol, query type and rcode.', labelNames: ['proto', 'type', 'rcode'], registers: [this.registry] });
-  private readonly duration = new Histogram({
-    name: 'kubesvc_dns_request_duration_seconds', help: 'Time from receiving a query to sending its response.', labelNames: ['proto'],
-    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5], registers: [this.registry],
-  });
-  private readonly cache = new Counter({ name: 'kubesvc_dns_cache_total', help: 'Cache lookups by cache (response, forward) and result (hit, miss).', labelNames: ['cache', 'result'], registers: [this.registry] });
-  private readonly dropped = new Counter({ name: 'kubesvc_dns_dropped_total', help: 'Packets dropped without a response (unparseable or not a query).', registers: [this.registry] });
-  private readonly forwards = new Counter({ name: 'kubesvc_dns_forward_requests_total', help: 'Queries sent to upstream resolvers, by outcome.', labelNames: ['result'], registers: [this.registry] });
-  // Resolving label children once keeps the per-query cost to an increment.
-  private readonly children = new Map<string, { inc(): void }>();
-  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+  private readonly responses = new Tally();
+  private readonly cache = new Tally();
+  private readonly forwards = new Tally();
+  private readonly dropped = new Tally();
+  private readonly hist = new Map<string, Hist>();
+
+  constructor() {
+    tallyCounter(this.registry, 'kubesvc_dns_responses_total', 'DNS responses by protocol, query type and rcode.', ['proto', 'type', 'rcode'], this.responses);
+    tallyCounter(this.registry, 'kubesvc_dns_cache_total', 'Cache lookups by cache (response, forward) and result (hit, miss).', ['cache', 'result'], this.cache);
+    tallyCounter(this.registry, 'kubesvc_dns_forward_requests_total', 'Queries sent to upstream resolvers, by outcome.', ['result'], this.forwards);
+    tallyCounter(this.registry, 'kubesvc_dns_dropped_total', 'Packets dropped without a response (unparseable or not a query).', [], this.dropped);
+    const hist = this.hist;
+    const name = 'kubesvc_dns_request_duration_seconds';
+    // A histogram prom-client formats from our bucket counts.
+    this.registry.registerMetric({
+      name, help: 'Time from receiving a query to sending its response.', type: 'histogram', aggregator: 'sum',
+      get: async () => ({
+        name, help: 'Time from receiving a query to sending its response.', type: 'histogram', aggregator: 'sum',
+        values: [...hist].flatMap(([proto, h]) => {
+          let acc = 0;
+          return [
+            ...BUCKETS.map((le, i) => ({ metricName: `${name}_bucket`, labels: { proto, le }, value: (acc += h.buckets[i]) })),
+            { metricName: `${name}_bucket`, labels: { proto, le: '+Inf' }, value: h.count },
+            { metricName: `${name}_sum`, labels: { proto }, value: h.sum },
+            { metricName: `${name}_count`, labels: { proto }, value: h.count },
+          ];
+        }),
+      }),
+      reset: () => hist.clear(),
+    } as any);
+  }
 
   response(proto: string, type: string, rcode: string, seconds: number): void {
     const t = KNOWN_TYPES.has(type) ? type : 'other';
-    const k = `${proto}|${t}|${rcode}`;
-    let c = this.children.get(k);
-    if (!c) this.children.set(k, (c = this.responses.labels(proto, t, rcode)));
-    c.inc();
-    let h = this.durationChildren.get(proto);
-    if (!h) this.durationChildren.set(proto, (h = this.duration.labels(proto)));
-    h.observe(seconds);
+    this.responses.add(`${proto}|${t}|${rcode}`, () => ({ proto, type: t, rcode }));
+    let h = this.hist.get(proto);
+    if (!h) this.hist.set(proto, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    let i = 0;
+    while (i < BUCKETS.length && seconds > BUCKETS[i]) i++;
+    if (i < BUCKETS.length) h.buckets[i]++;
+    h.sum += seconds;
+    h.count++;
   }
 
   cacheResult(cache: 'response' | 'forward', hit: boolean): void {
-    this.cache.labels(cache, hit ? 'hit' : 'miss').inc();
+    this.cache.add(`${cache}|${hit}`, () => ({ cache, result: hit ? 'hit' : 'miss' }));
   }
 
   drop(): void {
-    this.dropped.inc();
+    this.dropped.add('', () => ({}));
   }
 
   forward(result: 'ok' | 'timeout' | 'error'): void {
-    this.forwards.labels(result).inc();
+    this.forwards.add(result, () => ({ result }));
   }
 
   /** Serves /metrics, /health and /ready (ready() decides) on host:port. */

@@ -9,7 +9,7 @@ import { answer, type Answer, type DnsConfig } from './answer.js';
 import type { Forwarder } from './forward.js';
 import type { RecordIndex } from './kubernetes/index.js';
 import type { DnsMetrics } from './metrics.js';
-import { encodeAnswer, encodeRcode, parseRequest, relayResponse, responseRcode, RCODE_NAMES, udpLimit, type Request } from './wire.js';
+import { encodeAnswer, encodeRcode, parseRequest, quickKey, relayResponse, responseKey, responseRcode, RCODE_NAMES, TCP_LIMIT, udpLimit, type Request } from './wire.js';
 
 export interface DnsServerOptions {
   host: string;
@@ -25,13 +25,12 @@ export interface DnsServerOptions {
 }
 
 const MAX_RESPONSE_CACHE = 100_000;
-const TCP_LIMIT = 65535;
 
 export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
   private readonly conns = new Set<TcpSocket>();
-  private readonly responses = new Map<string, Buffer>();
+  private readonly responses = new Map<string, { out: Buffer; type: string }>();
   private cachedGeneration = -1;
   private refusedLogged = 0;
   private refusedSuppressed = 0;
@@ -112,34 +111,40 @@ export class DnsServer {
 
   /** One message in, at most one response out through reply(); never throws. */
   handle(raw: Buffer, proto: 'udp' | 'tcp', reply: (out: Buffer) => void): void {
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now();
     const m = this.o.metrics;
     const done = (out: Buffer, type: string): void => {
       reply(out);
-      m?.response(proto, type, RCODE_NAMES[responseRcode(out)] ?? 'OTHER', Number(process.hrtime.bigint() - t0) / 1e9);
+      m?.response(proto, type, RCODE_NAMES[responseRcode(out)] ?? 'OTHER', (performance.now() - t0) / 1000);
     };
     let req: Request | undefined;
     try {
+      // Hot path: a repeated plain question is answered from the cache before any parsing.
+      this.checkGeneration();
+      const qk = quickKey(raw, proto === 'tcp');
+      const fast = qk === undefined ? undefined : this.responses.get(qk);
+      if (fast) {
+        m?.cacheResult('response', true);
+        const out = Buffer.allocUnsafe(fast.out.length);
+        fast.out.copy(out);
+        out[0] = raw[0];
+        out[1] = raw[1];
+        return done(out, fast.type);
+      }
       const p = parseRequest(raw);
       if (p.kind === 'drop') { m?.drop(); return; }
       if (p.kind === 'error') return done(encodeRcode(p, p.rcode), 'none');
       req = p;
       if (p.edns && p.edns.version > 0) return done(encodeRcode(p, 'BADVERS'), p.type);
       const limit = proto === 'tcp' ? TCP_LIMIT : udpLimit(p);
-      const key = this.cacheKey(p, limit);
-      const hit = this.responses.get(key);
-      m?.cacheResult('response', !!hit);
-      if (hit) {
-        const out = Buffer.from(hit);
-        out.writeUInt16BE(p.id, 0);
-        return done(out, p.type);
-      }
+      const key = responseKey(p.question.toString('latin1'), limit, p.flags, p.edns);
+      m?.cacheResult('response', false);
       const d = answer(p, this.o.index, this.o.config);
       if (d.kind === 'forward') return this.forward(p, raw, limit, (out) => done(out, p.type));
       if (d.external && this.o.forwarder) return this.chase(p, d, limit, (out) => done(out, p.type));
       const out = encodeAnswer(p, d, limit);
       if (this.responses.size >= MAX_RESPONSE_CACHE) this.responses.clear();
-      this.responses.set(key, out);
+      this.responses.set(key, { out, type: p.type });
       return done(out, p.type);
     } catch (e) {
       this.log(`internal error: ${(e as Error).stack}`);
@@ -147,12 +152,11 @@ export class DnsServer {
     }
   }
 
-  private cacheKey(p: Request, limit: number): string {
-    if (this.cachedGeneration !== this.o.index.generation) {
-      this.responses.clear();
-      this.cachedGeneration = this.o.index.generation;
-    }
-    return `${p.question.toString('latin1')}|${limit}|${p.flags & 0x0110}|${p.edns ? (p.edns.dnssecOk ? 2 : 1) : 0}`;
+  // Any index change may change any answer: start the cache afresh.
+  private checkGeneration(): void {
+    if (this.cachedGeneration === this.o.index.generation) return;
+    this.responses.clear();
+    this.cachedGeneration = this.o.index.generation;
   }
 
   private forward(p: Request, raw: Buffer, limit: number, reply: (out: Buffer) => void): void {

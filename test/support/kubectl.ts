@@ -10,11 +10,14 @@ export interface KubectlResult {
   stderr: string;
 }
 
+const cacheDirs = new Set<string>();
+process.once('exit', () => { for (const d of cacheDirs) rmSync(d, { recursive: true, force: true }); });
+
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
 export function kubectlRunner(kubeconfig: string) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'kubesvc-kubectl-cache-'));
-  process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+  cacheDirs.add(cacheDir);
   return (args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<KubectlResult> =>
     new Promise((resolve, reject) => {
       const child = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, ...args], {

@@ -63,9 +63,10 @@ export function openApiV2Representation(accept: string | undefined): 'protobuf' 
 
 /**
  * Answers GET/HEAD /openapi/v2 when the client accepts the protobuf or JSON form.
- * Returns false (nothing written) otherwise, for the caller to answer 404 as before.
+ * Returns false (nothing written) otherwise, or for other methods, for the caller to answer 404 as before.
  */
 export function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const rep = openApiV2Representation(req.headers.accept);
   if (!rep) return false;
   const e = entry()[rep];
