@@ -68,7 +68,8 @@ export function render(family: string, table: string, verb: Verb, o: NftObject):
       if (verb !== 'add' && verb !== 'create') return `${verb} ${o.kind} ${t} ${o.name}`;
       const flags = o.flags?.length ? `flags ${o.flags.join(',')}` : undefined;
       const timeout = o.kind === 'set' && o.timeout !== undefined ? `timeout ${o.timeout}s` : undefined;
-      return `${verb} ${o.kind} ${t} ${o.name}${props([`type ${o.type}`, flags, timeout, c(o.comment)])}`;
+      const type = o.type.startsWith('typeof ') ? o.type : `type ${o.type}`;
+      return `${verb} ${o.kind} ${t} ${o.name}${props([type, flags, timeout, c(o.comment)])}`;
     }
     case 'element': {
       if (verb === 'delete') return `delete element ${t} ${o.set} { ${o.key} }`;

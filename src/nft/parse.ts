@@ -50,6 +50,7 @@ export function parseLine(line: string): { family: string; table: string; op: Op
       const props = braceProps(p);
       const flags = props.get('flags')?.split(',');
       const timeout = props.get('timeout');
+      if (props.has('typeof')) props.set('type', `typeof ${props.get('typeof')}`);
       obj = kind === 'set'
         ? { kind, name, type: props.get('type') ?? '', flags, timeout: timeout ? Number(timeout.replace(/s$/, '')) : undefined, comment: unquote(props.get('comment')) }
         : { kind, name, type: props.get('type') ?? '', flags, comment: unquote(props.get('comment')) };

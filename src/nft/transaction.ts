@@ -3,6 +3,8 @@
 // nothing throws while building, and run() reports the sticky error.
 import { render, validate, type NftObject, type Operation, type Verb } from './objects.js';
 
+const ELEMENTS_PER_LINE = 1000;
+
 export class Transaction {
   readonly ops: Operation[] = [];
   private err: Error | undefined;
@@ -26,9 +28,25 @@ export class Transaction {
 
   numOperations(): number { return this.ops.length; }
 
+  /**
+   * The `nft -f` script. Runs of element operations on one set share a line
+   * (`add element … { a, b, … }`): nft 1.0.6 evaluates each command against
+   * its cache, so one command per element makes a 100k-element load slow.
+   */
   toString(): string {
     let s = '';
-    for (const op of this.ops) s += render(this.family, this.table, op.verb, op.obj) + '\n';
+    for (let i = 0; i < this.ops.length;) {
+      const op = this.ops[i];
+      const o = op.obj;
+      if (o.kind !== 'element' || (op.verb !== 'add' && op.verb !== 'delete')) { s += render(this.family, this.table, op.verb, o) + '\n'; i++; continue; }
+      const items: string[] = [];
+      for (; i < this.ops.length && items.length < ELEMENTS_PER_LINE; i++) {
+        const n = this.ops[i], e = n.obj;
+        if (n.verb !== op.verb || e.kind !== 'element' || e.set !== o.set) break;
+        items.push(render(this.family, this.table, n.verb, e).replace(/^[^{]*\{ | \}$/g, ''));
+      }
+      s += `${op.verb} element ${this.family} ${this.table} ${o.set} { ${items.join(', ')} }\n`;
+    }
     return s;
   }
 }

@@ -57,6 +57,8 @@ export class ProxyCore {
     if (JSON.stringify(node) === JSON.stringify(this.node)) return false;
     this.node = node;
     this.staticDirty = true;
+    // NodePort endpoint elements are keyed by the node's IPs: every service may change.
+    this.needFull = true;
     return true;
   }
 

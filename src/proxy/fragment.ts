@@ -13,6 +13,8 @@ export interface Fragment {
   sets: SetSpec[];
   /** Elements it contributes to shared sets and maps. */
   elements: ElementSpec[];
+  /** Chains several fragments may want (same name, same rules): present while any does. */
+  shared?: ChainSpec[];
 }
 
 export const emptyFragment = (): Fragment => ({ chains: [], sets: [], elements: [] });

@@ -25,6 +25,11 @@ export const Chains = {
   reject: 'reject-chain',
 } as const;
 
+/** Shared by every non-affinity service port with `n` cluster endpoints: DNAT through @service-endpoints. */
+export const pickChain = (n: number): string => `pick-${n}`;
+/** As pickChain, masquerading first (externalTrafficPolicy Cluster entries). */
+export const pickMasqChain = (n: number): string => `pick-masq-${n}`;
+
 export const Sets = {
   clusterIPs: 'cluster-ips',
   nodePortIPs: 'nodeport-ips',
@@ -33,6 +38,8 @@ export const Sets = {
   firewallIPs: 'firewall-ips',
   noEndpointServices: 'no-endpoint-services',
   noEndpointNodePorts: 'no-endpoint-nodeports',
+  serviceEndpoints: 'service-endpoints',
+  hairpin: 'hairpin',
 } as const;
 
 export const MASQ_MARK = '0x4000';

@@ -1,10 +1,17 @@
-// The ruleset, as a pure function of Services, endpoints and the node. The
-// layout is kube-proxy's nftables mode: base chains jump to dispatch chains
-// that look the destination up in verdict maps; each service port has a chain
-// that picks an endpoint chain with `numgen random`, and each endpoint chain
-// DNATs. Per-service state lives in map elements, so changes stay local.
+// The ruleset, as a pure function of Services, endpoints and the node. Base
+// chains jump to dispatch chains that look the destination up in verdict maps
+// (kube-proxy's nftables mode), but the common path has no per-service chain:
+// a ClusterIP (or an externalTrafficPolicy Cluster entry) maps straight to the
+// shared chain `pick-N` (N = its endpoint count), which DNATs through one
+// global map keyed by `daddr . proto . dport . numgen random mod N`. Hairpin
+// masquerade is one rule over a global set of `endpoint . endpoint` pairs.
+// Chains stay per service port only where behaviour is per service (Local
+// policies, firewalls), with one `numgen` rule per endpoint and no endpoint
+// chains; ClientIP affinity keeps kube-proxy's per-endpoint chains and sets.
+// Why: nft 1.0.6 re-reads the table's chains and sets on every invocation, so
+// their count, not the element count, sets the cost of every sync.
 import type { Hook } from '../nft/objects.js';
-import { Chains, MASQ_MARK, Sets, affinitySet, endpointChain, externalChain, firewallChain, localChain, serviceChain } from './names.js';
+import { Chains, MASQ_MARK, Sets, affinitySet, endpointChain, externalChain, firewallChain, localChain, pickChain, pickMasqChain, serviceChain } from './names.js';
 import type { ChainSpec, ElementSpec, Fragment, RuleSpec, SetSpec } from './fragment.js';
 import { categorizeEndpoints, externallyAccessible } from './topology.js';
 import { servicePortName, type EndpointInfo, type NodeInfo, type RulesetOptions, type ServiceEndpoints, type ServiceInfo, type ServicePortInfo } from './types.js';
@@ -13,6 +20,8 @@ const C = Chains, S = Sets;
 const r = (rule: string, comment?: string): RuleSpec => (comment !== undefined ? { rule, comment } : { rule });
 const VIP_PORT = 'ipv4_addr . inet_proto . inet_service : verdict';
 const PROTO_PORT = 'inet_proto . inet_service : verdict';
+// nft 1.0.6 cannot list a rule whose map key has `meta l4proto` before `th dport` ("conflicting protocols"): keep this order.
+const ENDPOINTS = 'typeof ip daddr . th dport . meta l4proto . numgen random mod 1 : ip daddr . th dport';
 
 export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
   const base = (name: string, type: 'filter' | 'nat', hook: Hook, priority: number, rules: RuleSpec[]): ChainSpec =>
@@ -26,7 +35,10 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     base(C.filterOutputPostDNAT, 'filter', 'output', -90, [r(`ct state new jump ${C.clusterIPsCheck}`)]),
     base(C.natPrerouting, 'nat', 'prerouting', -100, [r(`jump ${C.services}`)]),
     base(C.natOutput, 'nat', 'output', -100, [r(`jump ${C.services}`)]),
-    base(C.natPostrouting, 'nat', 'postrouting', 100, [r(`jump ${C.masquerading}`)]),
+    base(C.natPostrouting, 'nat', 'postrouting', 100, [
+      r(`ip saddr . ip daddr @${S.hairpin} jump ${C.markForMasquerade}`, 'hairpin: a pod reaching itself through a service'),
+      r(`jump ${C.masquerading}`),
+    ]),
     plain(C.masquerading, [r(`mark and ${MASQ_MARK} == 0 return`), r(`mark set mark xor ${MASQ_MARK}`), r('masquerade fully-random')]),
     plain(C.markForMasquerade, [r(`mark set mark or ${MASQ_MARK}`)]),
     plain(C.services, [r(`ip daddr . meta l4proto . th dport vmap @${S.serviceIPs}`), r(`ip daddr @${S.nodePortIPs} meta l4proto . th dport vmap @${S.serviceNodePorts}`)]),
@@ -47,6 +59,8 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     { kind: 'map', name: S.firewallIPs, type: VIP_PORT, comment: 'destinations subject to loadBalancerSourceRanges' },
     { kind: 'map', name: S.noEndpointServices, type: VIP_PORT, comment: 'services with no usable endpoints: drop or reject' },
     { kind: 'map', name: S.noEndpointNodePorts, type: PROTO_PORT, comment: 'nodeports with no usable endpoints: drop or reject' },
+    { kind: 'map', name: S.serviceEndpoints, type: ENDPOINTS, comment: 'entry . index: endpoint, for the pick-N chains' },
+    { kind: 'set', name: S.hairpin, type: 'ipv4_addr . ipv4_addr', comment: 'endpoint . endpoint pairs: masqueraded' },
   ];
   const elements: ElementSpec[] = [...new Set(node.ips)].map((ip) => ({ set: S.nodePortIPs, key: ip }));
   return { chains, sets, elements };
@@ -59,40 +73,70 @@ export function serviceFragment(svc: ServiceInfo, endpoints: ServiceEndpoints | 
   return f;
 }
 
+/** The shared chains a pool of `n` endpoints dispatches through. */
+function pickChains(n: number, o: RulesetOptions, masq: boolean): ChainSpec[] {
+  const chains: ChainSpec[] = [
+    { name: pickChain(n), rules: [
+      r(`ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster'),
+      // One rule per protocol: a protocol set here (`{ tcp, udp, sctp }`) makes the rule unlistable in nft 1.0.6.
+      ...['tcp', 'udp', 'sctp'].map((proto) => r(`meta l4proto ${proto} dnat ip to ip daddr . th dport . meta l4proto . numgen random mod ${n} map @${S.serviceEndpoints}`)),
+    ] },
+  ];
+  if (masq) chains.push({ name: pickMasqChain(n), rules: [r(`jump ${C.markForMasquerade}`), r(`goto ${pickChain(n)}`)] });
+  return chains;
+}
+
+/** One rule per endpoint, each taking its share of what the earlier ones left: uniform, and no set or chain. */
+function dnatRules(proto: string, list: EndpointInfo[]): RuleSpec[] {
+  return list.map((e, i) => r(`${i < list.length - 1 ? `numgen random mod ${list.length - i} 0 ` : ''}meta l4proto ${proto} dnat to ${e.ip}:${e.port}`));
+}
+
 function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], node: NodeInfo, o: RulesetOptions): void {
   const pn = servicePortName(p), proto = p.protocol.toLowerCase();
   const cat = categorizeEndpoints(eps, p, node.name);
   const externalEps = p.externalPolicyLocal ? cat.localEndpoints : cat.clusterEndpoints;
   const noEndpoints = cat.hasAnyEndpoints ? 'drop' : `goto ${C.reject}`;
+  const affinity = p.affinityTimeout !== undefined;
+  const external = externallyAccessible(p);
+  const entries = [...p.externalIPs, ...p.loadBalancerIPs].map((ip) => ({ ip, port: p.port }));
+  if (p.nodePort !== undefined) for (const ip of new Set(node.ips)) entries.push({ ip, port: p.nodePort });
 
-  const clusterCh = cat.clusterEndpoints.length ? serviceChain(p) : undefined;
+  // The cluster pool: a shared pick chain over @service-endpoints (keyed by every entry that can reach it), or with affinity a chain of its own.
+  const nCluster = cat.clusterEndpoints.length;
+  const clusterCh = !nCluster ? undefined : affinity ? serviceChain(p) : pickChain(nCluster);
   const localCh = cat.localEndpoints.length ? localChain(p) : undefined;
   const internalCh = p.internalPolicyLocal ? localCh : clusterCh;
-  const external = externallyAccessible(p);
-  const extCh = external && (externalEps.length || (p.externalPolicyLocal && clusterCh)) ? externalChain(p) : undefined;
+  const hasExt = external && (externalEps.length || (p.externalPolicyLocal && clusterCh));
+  const extCh = !hasExt ? undefined : !p.externalPolicyLocal && !affinity ? pickMasqChain(nCluster) : externalChain(p);
+  const masqOutside = r(`ip daddr ${p.clusterIP} th dport ${p.port} ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster');
 
-  const dispatch = (name: string, list: EndpointInfo[], first: RuleSpec[]): void => {
+  if (clusterCh && !affinity) {
+    (f.shared ??= []).push(...pickChains(nCluster, o, extCh === pickMasqChain(nCluster)));
+    const keys = [...(internalCh === clusterCh && p.clusterIP ? [{ ip: p.clusterIP, port: p.port }] : []), ...(extCh ? entries : [])];
+    for (const k of keys) {
+      cat.clusterEndpoints.forEach((e, i) => f.elements.push({ set: S.serviceEndpoints, key: `${k.ip} . ${k.port} . ${proto} . ${i}`, value: `${e.ip} . ${e.port}`, comment: pn }));
+    }
+  }
+  const affinityDispatch = (name: string, list: EndpointInfo[], first: RuleSpec[]): void => {
     const rules = [...first];
-    if (p.affinityTimeout !== undefined) for (const e of list) rules.push(r(`ip saddr @${affinitySet(p, e)} goto ${endpointChain(p, e)}`));
+    for (const e of list) rules.push(r(`ip saddr @${affinitySet(p, e)} goto ${endpointChain(p, e)}`));
     rules.push(r(`numgen random mod ${list.length} vmap { ${list.map((e, i) => `${i} : goto ${endpointChain(p, e)}`).join(', ')} }`));
     f.chains.push({ name, comment: pn, rules });
   };
-  const masqOutside = r(`ip daddr ${p.clusterIP} th dport ${p.port} ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster');
-  if (clusterCh) dispatch(clusterCh, cat.clusterEndpoints, internalCh === clusterCh ? [masqOutside] : []);
-  if (localCh) dispatch(localCh, cat.localEndpoints, internalCh === localCh ? [masqOutside] : []);
-
-  for (const e of cat.allReachableEndpoints) {
-    const rules = [r(`ip saddr ${e.ip} jump ${C.markForMasquerade}`)];
-    if (p.affinityTimeout !== undefined) {
+  if (affinity) {
+    if (clusterCh) affinityDispatch(clusterCh, cat.clusterEndpoints, internalCh === clusterCh ? [masqOutside] : []);
+    if (localCh) affinityDispatch(localCh, cat.localEndpoints, internalCh === localCh ? [masqOutside] : []);
+    for (const e of cat.allReachableEndpoints) {
       const set = affinitySet(p, e);
       f.sets.push({ kind: 'set', name: set, type: 'ipv4_addr', flags: ['dynamic', 'timeout'], timeout: p.affinityTimeout });
-      rules.push(r(`update @${set} { ip saddr }`));
+      f.chains.push({ name: endpointChain(p, e), rules: [r(`update @${set} { ip saddr }`), r(`meta l4proto ${proto} dnat to ${e.ip}:${e.port}`)] });
     }
-    rules.push(r(`meta l4proto ${proto} dnat to ${e.ip}:${e.port}`));
-    f.chains.push({ name: endpointChain(p, e), rules });
+  } else if (localCh) {
+    f.chains.push({ name: localCh, comment: pn, rules: [...(internalCh === localCh ? [masqOutside] : []), ...dnatRules(proto, cat.localEndpoints)] });
   }
+  for (const e of cat.allReachableEndpoints) f.elements.push({ set: S.hairpin, key: `${e.ip} . ${e.ip}` });
 
-  if (extCh) {
+  if (extCh === externalChain(p)) {
     const rules: RuleSpec[] = [];
     if (!p.externalPolicyLocal) rules.push(r(`jump ${C.markForMasquerade}`), r(`goto ${clusterCh}`));
     else {

@@ -3,6 +3,8 @@
 // sync touches only changed Services and an unchanged one costs no operations.
 // A full sync re-declares everything, flushes what the kernel holds, and
 // removes leftovers it finds there, converging from any previous state.
+// Shared chains (the pick-N chains) are reference-counted over fragments:
+// written when the first fragment wants one, deleted after the last leaves.
 import type { NftInterface } from '../nft/interface.js';
 import type { NftObject } from '../nft/objects.js';
 import type { Transaction } from '../nft/transaction.js';
@@ -51,6 +53,8 @@ export class Syncer {
   private wanted = new Map<string, Map<string, ElementSpec>>();
   /** Elements as written to the kernel. */
   private kernel = new Map<string, ElementSpec>();
+  /** Shared chain → how many fragments want it. */
+  private shared = new Map<string, { spec: ChainSpec; n: number }>();
   private recreate = false;
   private nChains = 0;
   private nRules = 0;
@@ -86,6 +90,13 @@ export class Syncer {
       }
       for (const e of f.elements) addWanted(wanted, owner, e);
     }
+    const shared = countShared(all.values());
+    for (const { spec: c } of shared.values()) {
+      desiredNames.add(c.name);
+      ph.chains.push(chainObj(c));
+      if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
+      ph.addRules(c);
+    }
     for (const [k, owners] of wanted) {
       const e = owners.values().next().value!;
       kernel.set(k, e);
@@ -105,9 +116,11 @@ export class Syncer {
     }
     this.recreate = false;
     this.fragments = new Map(all);
+    this.shared = shared;
     this.nChains = 0;
     this.nRules = 0;
     for (const f of all.values()) this.count(f, 1);
+    for (const { spec } of shared.values()) this.count({ chains: [spec], sets: [], elements: [] }, 1);
     this.wanted = wanted;
     this.kernel = kernel;
     return this.stats(true, tx);
@@ -129,6 +142,21 @@ export class Syncer {
       diffSets(ph, prev?.sets ?? [], next?.sets ?? []);
       for (const e of prev?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).delete(owner); touched.add(k); }
       for (const e of next?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).set(owner, e); touched.add(k); }
+    }
+    const shared = new Map<string, { spec: ChainSpec; n: number }>();
+    const bump = (c: ChainSpec, d: number): void => {
+      let e = shared.get(c.name);
+      if (!e) { const cur = this.shared.get(c.name); e = { spec: cur?.spec ?? c, n: cur?.n ?? 0 }; shared.set(c.name, e); }
+      e.n += d;
+    };
+    for (const [owner, next] of updates) {
+      for (const c of this.fragments.get(owner)?.shared ?? []) bump(c, -1);
+      for (const c of next?.shared ?? []) bump(c, 1);
+    }
+    for (const [name, e] of shared) {
+      const before = this.shared.get(name)?.n ?? 0;
+      if (!before && e.n > 0) { ph.chains.push(chainObj(e.spec)); ph.addRules(e.spec); }
+      if (before > 0 && e.n <= 0) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
     }
     const kernelNext = new Map<string, ElementSpec | undefined>();
     for (const k of touched) {
@@ -157,6 +185,13 @@ export class Syncer {
       if (e) this.kernel.set(k, e);
       else this.kernel.delete(k);
     }
+    for (const [name, e] of shared) {
+      const before = this.shared.get(name)?.n ?? 0;
+      if (!before && e.n > 0) this.count({ chains: [e.spec], sets: [], elements: [] }, 1);
+      if (before > 0 && e.n <= 0) this.count({ chains: [e.spec], sets: [], elements: [] }, -1);
+      if (e.n > 0) this.shared.set(name, e);
+      else this.shared.delete(name);
+    }
     return this.stats(false, tx);
   }
 
@@ -169,6 +204,18 @@ export class Syncer {
     this.lastStats = { full, operations: tx.numOperations(), chains: this.nChains, rules: this.nRules, elements: this.kernel.size };
     return this.lastStats;
   }
+}
+
+function countShared(fs: Iterable<Fragment>): Map<string, { spec: ChainSpec; n: number }> {
+  const m = new Map<string, { spec: ChainSpec; n: number }>();
+  for (const f of fs) {
+    for (const c of f.shared ?? []) {
+      const e = m.get(c.name);
+      if (e) e.n++;
+      else m.set(c.name, { spec: c, n: 1 });
+    }
+  }
+  return m;
 }
 
 function addWanted(w: Map<string, Map<string, ElementSpec>>, owner: string, e: ElementSpec): void {

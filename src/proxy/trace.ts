@@ -1,7 +1,7 @@
 // A packet-flow tracer over FakeNft's state (as kube-proxy's nftables
 // helpers_test.go): walks a packet through the base chains in hook and priority
 // order, interpreting kubesvc's rule dialect, and explores every `numgen`
-// branch. It answers: which endpoints can this packet reach, is it
+// branch (a `numgen … map` DNAT, a `numgen random mod K 0` rule). It answers: which endpoints can this packet reach, is it
 // masqueraded, or is it dropped or rejected. Unknown syntax throws, so the
 // tracer never silently agrees with rules it does not understand.
 import type { FakeTable } from '../nft/fake.js';
@@ -169,10 +169,39 @@ export class Tracer {
         pkt.dnat = tok[k + 2];
         return [{ kind: 'accept', pkt }];
       }
-      if (t === 'numgen') {
+      // `dnat ip to <fields> . numgen random mod N map @m`: one branch per index; a missing element breaks the rule.
+      if (t === 'dnat' && tok[k + 1] === 'ip' && tok[k + 2] === 'to') {
+        k += 3;
+        const parts: string[] = [];
+        while (tok[k] !== 'numgen') {
+          const two = `${tok[k]} ${tok[k + 1]}`;
+          parts.push(String(field(two)));
+          k += 2;
+          if (tok[k] !== '.') throw new Error(`trace: cannot read ${tok.slice(k).join(' ')}`);
+          k++;
+        }
+        if (tok[k + 1] !== 'random' || tok[k + 2] !== 'mod' || tok[k + 4] !== 'map') throw new Error(`trace: cannot read ${tok.slice(k).join(' ')}`);
+        const m = this.t.sets.get(tok[k + 5].slice(1));
+        if (!m) throw new Error(`trace: no map ${tok[k + 5]}`);
+        const out: { kind: 'continue' | 'accept'; pkt: Pkt }[] = [];
+        for (let i = 0; i < Number(tok[k + 3]); i++) {
+          const e = m.elements.get([...parts, i].join(' . '));
+          if (!e) { out.push({ kind: 'continue', pkt: pkt0 }); continue; }
+          const [ip, port] = e.value!.split(' . ');
+          out.push({ kind: 'accept', pkt: { ...pkt, daddr: ip, dport: Number(port), dnat: `${ip}:${port}`, updates: [...pkt.updates] } });
+        }
+        return out;
+      }
+      if (t === 'numgen' && tok[k + 4] === 'vmap') {
         const entries = listOf(tok[k + 5]).map((e) => e.split(' : ')[1].split(' '));
         return entries.flatMap(([v, target]) => verdict(v, target, pkt));
       }
+      // `numgen random mod K V rest…`: matches in one branch (the rest decides), misses in the other.
+      if (t === 'numgen' && tok[k + 1] === 'random' && tok[k + 2] === 'mod' && /^\d+$/.test(tok[k + 4] ?? '')) {
+        const rest = this.rule(tok.slice(k + 5), pkt, depth) ?? [{ kind: 'continue' as const, pkt }];
+        return Number(tok[k + 3]) === 1 ? rest : [...rest, { kind: 'continue', pkt }];
+      }
+      if (t === 'numgen') throw new Error(`trace: ${tok.slice(k).join(' ')}`);
       if (['drop', 'accept', 'return', 'jump', 'goto'].includes(t)) return verdict(t, tok[k + 1], pkt);
       // Selectors: `a . b . c vmap @m`, `sel @set`, `sel [!=] value`.
       const fields: string[] = [];

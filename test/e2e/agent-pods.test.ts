@@ -68,12 +68,13 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     sh('ip', '-n', NODE_NS, 'addr', 'add', `${NODE_IP}/24`, 'dev', 'eth0');
     sh('ip', '-n', NODE_NS, 'link', 'set', 'eth0', 'up');
     sh('ip', '-n', NODE_NS, 'link', 'set', 'lo', 'up');
-    sh('ip', '-n', NODE_NS, 'route', 'add', 'default', 'via', BR_IP);
     srv = await startTestServer({ listen: [`${BR_IP}:0`] });
     client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
     dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-agent-e2e-'));
     const args = ['--kubeconfig', srv.kubeconfigPath, '--node-name', NODE, '--node-ip', NODE_IP, '--pod-cidr', '10.244.1.0/24', '--data-dir', dataDir];
-    const main = new URL('../../src/agent/main.ts', import.meta.url).href;
+    // From source under tsx, or compiled under dist/ by `npm test`.
+    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    const main = new URL(`../../src/agent/main.${ext}`, import.meta.url).href;
     agent = spawn('ip', ['netns', 'exec', NODE_NS, process.execPath, '--import', 'tsx', '-e',
       `import(${JSON.stringify(main)}).then(async (m) => process.exit(await m.runAgent(${JSON.stringify(args)})))`], { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
     agent.stdout!.on('data', (c) => (agentLog += c));

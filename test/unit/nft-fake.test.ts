@@ -97,3 +97,26 @@ test('parseLine reads every rendered form', () => {
   assert.deepEqual(parseLine('add set ip k a { type ipv4_addr ; flags dynamic,timeout ; timeout 10s ; }').op.obj, { kind: 'set', name: 'a', type: 'ipv4_addr', flags: ['dynamic', 'timeout'], timeout: 10 });
   assert.deepEqual(parseLine('add rule ip k c ip daddr 1.2.3.4 reject comment "why"').op.obj, { kind: 'rule', chain: 'c', rule: 'ip daddr 1.2.3.4 reject', comment: 'why' });
 });
+
+test('toString puts runs of element operations on one set on one line', () => {
+  const tx = new FakeNft('k').newTransaction()
+    .add({ kind: 'element', set: 'm', key: '1.1.1.1 . tcp . 80 . 0', value: '10.0.0.1 . 8080', comment: 'ns/a:http' })
+    .add({ kind: 'element', set: 'm', key: '1.1.1.1 . tcp . 80 . 1', value: '10.0.0.2 . 8080' })
+    .add({ kind: 'element', set: 'h', key: '10.0.0.1 . 10.0.0.1' })
+    .delete({ kind: 'element', set: 'h', key: '10.0.0.2 . 10.0.0.2' })
+    .delete({ kind: 'element', set: 'h', key: '10.0.0.3 . 10.0.0.3' });
+  assert.equal(tx.toString(), [
+    'add element ip k m { 1.1.1.1 . tcp . 80 . 0 comment "ns/a:http" : 10.0.0.1 . 8080, 1.1.1.1 . tcp . 80 . 1 : 10.0.0.2 . 8080 }',
+    'add element ip k h { 10.0.0.1 . 10.0.0.1 }',
+    'delete element ip k h { 10.0.0.2 . 10.0.0.2, 10.0.0.3 . 10.0.0.3 }',
+    '',
+  ].join('\n'));
+});
+
+test('typeof maps render and parse back', () => {
+  const line = 'add map ip k m { typeof ip daddr . numgen random mod 1 : ip daddr . th dport ; comment "x" ; }';
+  assert.deepEqual(parseLine(line).op.obj, { kind: 'map', name: 'm', type: 'typeof ip daddr . numgen random mod 1 : ip daddr . th dport', comment: 'x' });
+  const nft = new FakeNft('k');
+  nft.parseDump(`add table ip k\n${line}\nadd element ip k m { 1.1.1.1 . 0 : 10.0.0.1 . 80 }\n`);
+  assert.equal(nft.dump(), `add table ip k\n${line}\nadd element ip k m { 1.1.1.1 . 0 : 10.0.0.1 . 80 }\n`);
+});

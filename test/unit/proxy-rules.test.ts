@@ -34,20 +34,23 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
   core.onService(undefined, svc('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80 }] }));
   core.onSlice(slice('ns1', 'svc1', 'svc1-abc', [{ name: 'p80', port: 80 }], [{ ip: '10.180.0.1' }]), false);
   await core.sync();
-  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172/.test(l));
+  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172|pick-|hairpin \{/.test(l));
+  // No chain of its own: the ClusterIP maps to the shared pick-1 chain, which DNATs through @service-endpoints.
   assert.deepEqual(svcLines, [
-    'add chain ip kubesvc endpoint-GQ7PTBHL-ns1/svc1/tcp/p80__10.180.0.1/80',
-    'add chain ip kubesvc service-MJBMM7Q5-ns1/svc1/tcp/p80 { comment "ns1/svc1:p80" ; }',
-    'add rule ip kubesvc endpoint-GQ7PTBHL-ns1/svc1/tcp/p80__10.180.0.1/80 ip saddr 10.180.0.1 jump mark-for-masquerade',
-    'add rule ip kubesvc endpoint-GQ7PTBHL-ns1/svc1/tcp/p80__10.180.0.1/80 meta l4proto tcp dnat to 10.180.0.1:80',
-    'add rule ip kubesvc service-MJBMM7Q5-ns1/svc1/tcp/p80 ip daddr 172.30.0.41 th dport 80 ip saddr != 10.0.0.0/8 jump mark-for-masquerade comment "masquerade traffic from outside the cluster"',
-    'add rule ip kubesvc service-MJBMM7Q5-ns1/svc1/tcp/p80 numgen random mod 1 vmap { 0 : goto endpoint-GQ7PTBHL-ns1/svc1/tcp/p80__10.180.0.1/80 }',
+    'add chain ip kubesvc pick-1',
+    'add set ip kubesvc hairpin { type ipv4_addr . ipv4_addr ; comment "endpoint . endpoint pairs: masqueraded" ; }',
+    'add map ip kubesvc service-endpoints { typeof ip daddr . th dport . meta l4proto . numgen random mod 1 : ip daddr . th dport ; comment "entry . index: endpoint, for the pick-N chains" ; }',
+    'add rule ip kubesvc pick-1 ip saddr != 10.0.0.0/8 jump mark-for-masquerade comment "masquerade traffic from outside the cluster"',
+    ...['tcp', 'udp', 'sctp'].map((p) => `add rule ip kubesvc pick-1 meta l4proto ${p} dnat ip to ip daddr . th dport . meta l4proto . numgen random mod 1 map @service-endpoints`),
     'add element ip kubesvc cluster-ips { 172.30.0.41 comment "ns1/svc1" }',
-    'add element ip kubesvc service-ips { 172.30.0.41 . tcp . 80 comment "ns1/svc1:p80" : goto service-MJBMM7Q5-ns1/svc1/tcp/p80 }',
+    'add element ip kubesvc hairpin { 10.180.0.1 . 10.180.0.1 }',
+    'add element ip kubesvc service-endpoints { 172.30.0.41 . 80 . tcp . 0 comment "ns1/svc1:p80" : 10.180.0.1 . 80 }',
+    'add element ip kubesvc service-ips { 172.30.0.41 . tcp . 80 comment "ns1/svc1:p80" : goto pick-1 }',
   ]);
-  // The static part: 16 chains (26 rules), 7 sets/maps, the node IP.
+  // The static part: 16 chains (25 rules), 9 sets/maps, the node IP; plus pick-1 (4 rules).
   const c = nft.counts();
-  assert.deepEqual(c, { chains: 18, rules: 28, elements: 3 });
+  assert.deepEqual(c, { chains: 17, rules: 29, elements: 5 });
+  assert.ok(nft.dump().includes('add rule ip kubesvc nat-postrouting ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
   assert.ok(nft.dump().includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 reject comment "reject traffic to unallocated ClusterIPs"\n'));
   assert.ok(nft.dump().includes('add element ip kubesvc nodeport-ips { 192.168.0.2 }\n'));
 });
@@ -68,17 +71,24 @@ test('partial syncs write only what changed; no change → zero operations', asy
   assert.equal(core.onService(svc('ns', 's1', { clusterIP: '172.30.0.1' }), { ...same, metadata: { ...same.metadata, resourceVersion: '2' } }), false);
   assert.equal((await core.sync()).operations, 0);
 
-  // One endpoint added to s2: new endpoint chain (1 + 2 rules), service chain flush + 2 rules.
+  // One endpoint added to s2: the new shared chain pick-3 (1 + 4 rules), the VIP's verdict replaced (2),
+  // one endpoint element and one hairpin pair; pick-2 stays (s1 and s3 use it).
   core.onSlice(slice('ns', 's2', 's2-a', [{ port: 8080 }], [{ ip: '10.180.0.2' }, { ip: '10.180.1.2' }, { ip: '10.180.2.2' }]), false);
   const r = await core.sync();
   assert.equal(r.full, false);
-  assert.equal(r.operations, 6);
+  assert.equal(r.operations, 9);
   assert.equal(r.changedServices, 1);
+  // Replacing an endpoint (same count): only its element and hairpin pair change, no chain is touched.
+  core.onSlice(slice('ns', 's2', 's2-a', [{ port: 8080 }], [{ ip: '10.180.0.2' }, { ip: '10.180.1.2' }, { ip: '10.180.3.2' }]), false);
+  assert.equal((await core.sync()).operations, 4);
+  assert.deepEqual(nft.lastTransaction!.ops.map((o) => `${o.verb} ${o.obj.kind}`), ['delete element', 'delete element', 'add element', 'add element']);
+  core.onSlice(slice('ns', 's2', 's2-a', [{ port: 8080 }], [{ ip: '10.180.0.2' }, { ip: '10.180.1.2' }, { ip: '10.180.2.2' }]), false);
+  await core.sync();
 
   // Scale s3 to zero: its chains go, its VIP moves to the reject map.
   core.onSlice(slice('ns', 's3', 's3-a', [{ port: 8080 }], []), false);
   await core.sync();
-  assert.ok(!nft.dump().includes('ns/s3/tcp'));
+  assert.ok(!nft.dump().includes('ns/s3:80" : 10.'));
   assert.ok(nft.dump().includes('add element ip kubesvc no-endpoint-services { 172.30.0.3 . tcp . 80 comment "ns/s3:80" : goto reject-chain }'));
 
   // Delete s1 entirely.
@@ -106,7 +116,7 @@ test('a failed sync forces a full one; a restart converges from what is in the k
   await assert.rejects(core.sync());
   const r = await core.sync();
   assert.equal(r.full, true);
-  assert.ok(nft.dump().includes('dnat to 10.180.0.9:80'));
+  assert.ok(nft.dump().includes(': 10.180.0.9 . 80 }'));
   assert.ok(!nft.dump().includes('10.180.0.1'));
 
   // A new proxy (restart) with a different world: stale chains and elements are removed.
@@ -224,6 +234,11 @@ test('flows: externalTrafficPolicy Local', async () => {
 test('flows: internalTrafficPolicy Local', async () => {
   await flows([s1({ itp: 'Local' })], [sl1([ep('10.180.0.1', 'node-1'), ep('10.180.0.2', 'node-2')])], [
     { name: 'pod → ClusterIP: local endpoint only', pkt: P('10.0.0.5', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080'] } },
+  ]);
+  await flows([s1({ itp: 'Local' })], [sl1([ep('10.180.0.1', 'node-1'), ep('10.180.0.3', 'node-1'), ep('10.180.0.4', 'node-1'), ep('10.180.0.2', 'node-2')])], [
+    { name: 'three local endpoints: numgen rules reach each', pkt: P('10.0.0.5', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080', '10.180.0.3:8080', '10.180.0.4:8080'] } },
+    { name: 'node → ClusterIP (Local): masqueraded', pkt: P('192.168.0.2', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080', '10.180.0.3:8080', '10.180.0.4:8080'], masq: true } },
+    { name: 'local endpoint → own service: hairpin', pkt: P('10.180.0.3', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080', '10.180.0.3:8080', '10.180.0.4:8080'], masq: true } },
   ]);
   await flows([s1({ itp: 'Local' })], [sl1([ep('10.180.0.2', 'node-2')])], [
     { name: 'no local endpoint: dropped (endpoints exist elsewhere)', pkt: P('10.0.0.5', '172.30.0.41', 80), want: { verdict: 'DROP' } },
