@@ -2,8 +2,8 @@
 // chains jump to dispatch chains that look the destination up in verdict maps
 // (kube-proxy's nftables mode), but the common path has no per-service chain:
 // a ClusterIP (or an externalTrafficPolicy Cluster entry) maps straight to the
-// shared chain `pick-N` (N = its endpoint count), which DNATs through one
-// global map keyed by `daddr . proto . dport . numgen random mod N`. Hairpin
+// shared chain `pick-N` (N = its endpoint count), which DNATs through a
+// global map (one per protocol) keyed by `daddr . dport . numgen random mod N`. Hairpin
 // masquerade is one rule over a global set of `endpoint . endpoint` pairs.
 // Chains stay per service port only where behaviour is per service (Local
 // policies, firewalls), with one `numgen` rule per endpoint and no endpoint
@@ -20,8 +20,10 @@ const C = Chains, S = Sets;
 const r = (rule: string, comment?: string): RuleSpec => (comment !== undefined ? { rule, comment } : { rule });
 const VIP_PORT = 'ipv4_addr . inet_proto . inet_service : verdict';
 const PROTO_PORT = 'inet_proto . inet_service : verdict';
-// nft 1.0.6 cannot list a rule whose map key has `meta l4proto` before `th dport` ("conflicting protocols"): keep this order.
-const ENDPOINTS = 'typeof ip daddr . th dport . meta l4proto . numgen random mod 1 : ip daddr . th dport';
+// One endpoint map per protocol: nft 1.0.6 fails ("conflicting protocols") to add a rule using a
+// typeof map from the kernel whose key mixes `th dport`/`meta l4proto`, so each key names its protocol.
+const PROTOS = ['tcp', 'udp', 'sctp'] as const;
+const endpointsMapType = (proto: string): string => `typeof ip daddr . ${proto} dport . numgen random mod 1 : ip daddr . ${proto} dport`;
 
 export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
   const base = (name: string, type: 'filter' | 'nat', hook: Hook, priority: number, rules: RuleSpec[]): ChainSpec =>
@@ -59,7 +61,7 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     { kind: 'map', name: S.firewallIPs, type: VIP_PORT, comment: 'destinations subject to loadBalancerSourceRanges' },
     { kind: 'map', name: S.noEndpointServices, type: VIP_PORT, comment: 'services with no usable endpoints: drop or reject' },
     { kind: 'map', name: S.noEndpointNodePorts, type: PROTO_PORT, comment: 'nodeports with no usable endpoints: drop or reject' },
-    { kind: 'map', name: S.serviceEndpoints, type: ENDPOINTS, comment: 'entry . index: endpoint, for the pick-N chains' },
+    ...PROTOS.map((p): SetSpec => ({ kind: 'map', name: `${S.serviceEndpoints}-${p}`, type: endpointsMapType(p), comment: 'entry . index: endpoint, for the pick-N chains' })),
     { kind: 'set', name: S.hairpin, type: 'ipv4_addr . ipv4_addr', comment: 'endpoint . endpoint pairs: masqueraded' },
   ];
   const elements: ElementSpec[] = [...new Set(node.ips)].map((ip) => ({ set: S.nodePortIPs, key: ip }));
@@ -78,8 +80,7 @@ function pickChains(n: number, o: RulesetOptions, masq: boolean): ChainSpec[] {
   const chains: ChainSpec[] = [
     { name: pickChain(n), rules: [
       r(`ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster'),
-      // One rule per protocol: a protocol set here (`{ tcp, udp, sctp }`) makes the rule unlistable in nft 1.0.6.
-      ...['tcp', 'udp', 'sctp'].map((proto) => r(`meta l4proto ${proto} dnat ip to ip daddr . th dport . meta l4proto . numgen random mod ${n} map @${S.serviceEndpoints}`)),
+      ...PROTOS.map((p) => r(`meta l4proto ${p} dnat ip to ip daddr . ${p} dport . numgen random mod ${n} map @${S.serviceEndpoints}-${p}`)),
     ] },
   ];
   if (masq) chains.push({ name: pickMasqChain(n), rules: [r(`jump ${C.markForMasquerade}`), r(`goto ${pickChain(n)}`)] });
@@ -114,7 +115,7 @@ function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], no
     (f.shared ??= []).push(...pickChains(nCluster, o, extCh === pickMasqChain(nCluster)));
     const keys = [...(internalCh === clusterCh && p.clusterIP ? [{ ip: p.clusterIP, port: p.port }] : []), ...(extCh ? entries : [])];
     for (const k of keys) {
-      cat.clusterEndpoints.forEach((e, i) => f.elements.push({ set: S.serviceEndpoints, key: `${k.ip} . ${k.port} . ${proto} . ${i}`, value: `${e.ip} . ${e.port}`, comment: pn }));
+      cat.clusterEndpoints.forEach((e, i) => f.elements.push({ set: `${S.serviceEndpoints}-${proto}`, key: `${k.ip} . ${k.port} . ${i}`, value: `${e.ip} . ${e.port}`, comment: pn }));
     }
   }
   const affinityDispatch = (name: string, list: EndpointInfo[], first: RuleSpec[]): void => {

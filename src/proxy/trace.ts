@@ -132,6 +132,7 @@ export class Tracer {
         case 'ip daddr': return pkt.daddr;
         case 'th dport': return pkt.dport;
         case 'meta l4proto': return pkt.proto;
+        case `${pkt.proto} dport`: return pkt.dport;
         default: throw new Error(`trace: field ${f}`);
       }
     };

@@ -42,7 +42,7 @@ test('proxy follows Services and EndpointSlices from the API server', async () =
       addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true }, nodeName: 'node-1' }, { addresses: ['10.244.2.5'], conditions: { ready: true }, nodeName: 'node-2' }],
     });
-    await until('endpoint chains', () => nft.dump().includes('dnat to 10.244.2.5:8080'));
+    await until('endpoint elements', () => nft.dump().includes(': 10.244.2.5 . 8080 }'));
     const hc = s.spec.healthCheckNodePort as number | undefined;
     if (hc) {
       await until('health check 200', async () => (await fetchText(`http://127.0.0.1:${hc}/`).catch(() => ({ status: 0, body: '' }))).status === 200);

@@ -39,15 +39,15 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
   assert.deepEqual(svcLines, [
     'add chain ip kubesvc pick-1',
     'add set ip kubesvc hairpin { type ipv4_addr . ipv4_addr ; comment "endpoint . endpoint pairs: masqueraded" ; }',
-    'add map ip kubesvc service-endpoints { typeof ip daddr . th dport . meta l4proto . numgen random mod 1 : ip daddr . th dport ; comment "entry . index: endpoint, for the pick-N chains" ; }',
+    ...['sctp', 'tcp', 'udp'].map((p) => `add map ip kubesvc service-endpoints-${p} { typeof ip daddr . ${p} dport . numgen random mod 1 : ip daddr . ${p} dport ; comment "entry . index: endpoint, for the pick-N chains" ; }`),
     'add rule ip kubesvc pick-1 ip saddr != 10.0.0.0/8 jump mark-for-masquerade comment "masquerade traffic from outside the cluster"',
-    ...['tcp', 'udp', 'sctp'].map((p) => `add rule ip kubesvc pick-1 meta l4proto ${p} dnat ip to ip daddr . th dport . meta l4proto . numgen random mod 1 map @service-endpoints`),
+    ...['tcp', 'udp', 'sctp'].map((p) => `add rule ip kubesvc pick-1 meta l4proto ${p} dnat ip to ip daddr . ${p} dport . numgen random mod 1 map @service-endpoints-${p}`),
     'add element ip kubesvc cluster-ips { 172.30.0.41 comment "ns1/svc1" }',
     'add element ip kubesvc hairpin { 10.180.0.1 . 10.180.0.1 }',
-    'add element ip kubesvc service-endpoints { 172.30.0.41 . 80 . tcp . 0 comment "ns1/svc1:p80" : 10.180.0.1 . 80 }',
+    'add element ip kubesvc service-endpoints-tcp { 172.30.0.41 . 80 . 0 comment "ns1/svc1:p80" : 10.180.0.1 . 80 }',
     'add element ip kubesvc service-ips { 172.30.0.41 . tcp . 80 comment "ns1/svc1:p80" : goto pick-1 }',
   ]);
-  // The static part: 16 chains (25 rules), 9 sets/maps, the node IP; plus pick-1 (4 rules).
+  // The static part: 16 chains (25 rules), 11 sets/maps, the node IP; plus pick-1 (4 rules).
   const c = nft.counts();
   assert.deepEqual(c, { chains: 17, rules: 29, elements: 5 });
   assert.ok(nft.dump().includes('add rule ip kubesvc nat-postrouting ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));

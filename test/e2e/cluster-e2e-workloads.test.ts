@@ -1,0 +1,188 @@
+// Issue 5 end to end (root, real namespaces): `kubesvc up --nodes 2`, a 3-replica
+// Deployment of the stand-in image, a client pod, and everything a user sees of pods:
+// distinct IPs on both nodes reachable from the client, logs, service environment
+// variables, a readiness probe that flips, a killed process that restarts, a deleted
+// pod replaced by its ReplicaSet, and Ctrl-C leaving nothing behind.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import {
+  clientPod, clusterSkip, deployment, pods, readyPods, replies, service, standinSpec, startTestCluster, waitUntil,
+  type PodInfo, type TestCluster,
+} from '../support/cluster-harness.js';
+
+const ipInCIDR = (ip: string, cidr: string): boolean => {
+  const [base, len] = cidr.split('/');
+  const n = (s: string): number => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const mask = Number(len) === 0 ? 0 : 2 ** 32 - 2 ** (32 - Number(len));
+  return (n(ip) & mask) >>> 0 === (n(base) & mask) >>> 0;
+};
+
+describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_000 }, () => {
+  let c: TestCluster;
+  let gateFile = '';
+  let web: PodInfo[] = [];
+  let client: PodInfo;
+  let earlyIP = '';
+
+  before(async () => {
+    c = await startTestCluster({ prefix: 'w', nodes: 2 });
+    gateFile = `/tmp/kubesvc-e2e-${c.name}-gate`;
+    // A Service that exists before the client pod starts, and one created after.
+    await c.apply(service('early', { selector: { app: 'nobody' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'dns', port: 53, protocol: 'UDP' }] }));
+    earlyIP = (await c.k(['get', 'svc', 'early', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    await c.apply(
+      deployment('web', 3, standinSpec(8080)),
+      clientPod('client', ['sh', '-c', 'echo client-up; env | sort; exec sleep 3600']),
+    );
+    [client] = await readyPods(c, 'role=client', 1);
+    await c.apply(service('late', { selector: { app: 'nobody' }, ports: [{ port: 81, targetPort: 8080 }] }));
+  });
+
+  after(async () => {
+    if (gateFile) rmSync(gateFile, { force: true });
+    if (c) {
+      const notes = await c.destroy();
+      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
+    }
+  });
+
+  it('a 3-replica Deployment gets 3 Ready pods with distinct IPs from each node\'s pod CIDR, on both nodes', async () => {
+    web = await readyPods(c, 'app=web', 3);
+    const ips = web.map((p) => p.ip);
+    assert.equal(new Set(ips).size, 3, `pod IPs not distinct: ${ips.join(' ')}`);
+    assert.deepEqual([...new Set(web.map((p) => p.node))].sort(), ['node-1', 'node-2'], `pods not spread: ${web.map((p) => `${p.name}@${p.node}`).join(' ')}`);
+    const nodes = JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])).items as any[];
+    const podCIDR = new Map(nodes.map((n) => [n.metadata.name as string, n.spec.podCIDR as string]));
+    for (const p of web) {
+      assert.ok(ipInCIDR(p.ip, podCIDR.get(p.node)!), `${p.name} ${p.ip} is not in ${p.node}'s pod CIDR ${podCIDR.get(p.node)}`);
+      assert.ok(ipInCIDR(p.ip, c.clusterCIDR), `${p.ip} not in ${c.clusterCIDR}`);
+    }
+    const wide = await c.k(['get', 'pods', '-l', 'app=web', '-o', 'wide']);
+    for (const p of web) assert.match(wide, new RegExp(`${p.name}\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${p.ip.replace(/\./g, '\\.')}\\s+${p.node}`), wide);
+  });
+
+  it('kubectl exec into the client pod reaches every pod IP on both nodes, which sees the client pod\'s own IP', async () => {
+    assert.ok(web.length === 3, 'needs the pods of the first test');
+    const script = web.map((p) => `curl -s --max-time 3 http://${p.ip}:8080/`).join('; ');
+    const r = await c.sh(client.name, script);
+    assert.equal(r.code, 0, r.stderr);
+    const got = replies(r.stdout);
+    assert.deepEqual(got.map((x) => x.pod), web.map((p) => p.name), r.stdout);
+    for (const g of got) assert.equal(g.clientIP, client.ip, `pod-to-pod traffic must not be NATed: ${r.stdout}`);
+    // And the exec plumbing itself: stdout, stderr and exit codes come back.
+    const e = await c.sh(client.name, 'echo out; echo err >&2; exit 3');
+    assert.equal(e.code, 3, 'kubectl exec passes the exit code through');
+    assert.equal(e.stdout, 'out\n');
+    assert.match(e.stderr, /err\n/);
+    assert.match(e.stderr, /command terminated with exit code 3/);
+  });
+
+  it('kubectl logs shows the output of the client and of a stand-in pod', async () => {
+    const cl = await c.k(['logs', client.name]);
+    assert.match(cl, /^client-up$/m);
+    const sl = await c.k(['logs', web[0].name]);
+    assert.match(sl, new RegExp(`stand-in for pod ${web[0].name} listening on 8080/TCP`), sl);
+    const tail = await c.k(['logs', client.name, '--tail', '1']);
+    assert.equal(tail.trim().split('\n').length, 1, tail);
+  });
+
+  it('service environment variables: present for a Service created before the pod, absent for one created after', async () => {
+    const want: Record<string, string> = {
+      EARLY_SERVICE_HOST: earlyIP, EARLY_SERVICE_PORT: '80', EARLY_SERVICE_PORT_HTTP: '80', EARLY_SERVICE_PORT_DNS: '53',
+      EARLY_PORT: `tcp://${earlyIP}:80`, EARLY_PORT_80_TCP: `tcp://${earlyIP}:80`, EARLY_PORT_80_TCP_PROTO: 'tcp',
+      EARLY_PORT_80_TCP_PORT: '80', EARLY_PORT_80_TCP_ADDR: earlyIP, EARLY_PORT_53_UDP: `udp://${earlyIP}:53`, EARLY_PORT_53_UDP_PROTO: 'udp',
+    };
+    const parse = (s: string): Map<string, string> => new Map(s.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    // The container's own environment (it printed it at start) ...
+    const logged = parse(await c.k(['logs', client.name]));
+    // ... and what kubectl exec sees, as with a kubelet.
+    const r = await c.exec(client.name, ['env']);
+    assert.equal(r.code, 0, r.stderr);
+    const execd = parse(r.stdout);
+    for (const [src, env] of [['container env (kubectl logs)', logged], ['kubectl exec env', execd]] as const) {
+      for (const [k, v] of Object.entries(want)) assert.equal(env.get(k), v, `${src}: ${k}`);
+      const late = [...env.keys()].filter((k) => k.startsWith('LATE_'));
+      assert.deepEqual(late, [], `${src}: variables of a Service created after the pod: ${late.join(' ')}`);
+    }
+  });
+
+  it('a failing readiness probe takes the pod out of Ready and out of the Service\'s endpoints; passing again brings it back', async () => {
+    rmSync(gateFile, { force: true });
+    await c.apply(
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gate', labels: { app: 'gate' } }, spec: standinSpec(8080, { readinessProbe: { exec: { command: ['test', '-f', gateFile] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1 } }) },
+      service('gate', { selector: { app: 'gate' }, ports: [{ port: 80, targetPort: 8080 }] }),
+    );
+    const readyOf = async (): Promise<{ ready: boolean; phase: string; ep: { ready: string[]; notReady: string[] } }> => {
+      const [p] = await pods(c, 'app=gate');
+      const ep = JSON.parse(await c.k(['get', 'endpoints', 'gate', '-o', 'json']));
+      const subsets = (ep.subsets ?? []) as any[];
+      return {
+        ready: !!p?.ready, phase: p?.phase ?? '',
+        ep: { ready: subsets.flatMap((s) => (s.addresses ?? []).map((a: any) => a.ip)), notReady: subsets.flatMap((s) => (s.notReadyAddresses ?? []).map((a: any) => a.ip)) },
+      };
+    };
+    // Running but never Ready while the probe fails.
+    const s0 = await waitUntil('gate Running', async () => { const s = await readyOf(); return s.phase === 'Running' && s.ep.notReady.length === 1 ? s : undefined; }, 30_000);
+    assert.equal(s0.ready, false);
+    assert.deepEqual(s0.ep.ready, []);
+    // The probe passes: Ready, in the endpoints.
+    const t = await c.sh(client.name, `touch ${gateFile}`);
+    assert.equal(t.code, 0, t.stderr);
+    await c.k(['wait', '--for=condition=Ready', 'pod/gate', '--timeout=20s'], { timeoutMs: 25_000 });
+    await waitUntil('gate in ready endpoints', async () => (await readyOf()).ep.ready.length === 1, 10_000);
+    // It fails again: out of Ready and out of the ready addresses, though still Running.
+    rmSync(gateFile, { force: true });
+    await c.k(['wait', '--for=condition=Ready=false', 'pod/gate', '--timeout=20s'], { timeoutMs: 25_000 });
+    const s2 = await waitUntil('gate out of ready endpoints', async () => { const s = await readyOf(); return s.ep.ready.length === 0 && s.ep.notReady.length === 1 ? s : undefined; }, 10_000);
+    assert.equal(s2.phase, 'Running');
+    const [gp] = await pods(c, 'app=gate');
+    assert.equal(gp.restarts, 0, 'a readiness failure must not restart the container');
+  });
+
+  it('killing a pod\'s process restarts the container: restartCount rises, lastState records the kill, and it serves again', async () => {
+    const victim = web[0];
+    const before = (await pods(c, 'app=web')).find((p) => p.name === victim.name)!;
+    // No PID namespace here: find the container's main process by its listening socket, from inside the pod.
+    const r = await c.sh(victim.name, `pid=$(ss -Hltnp 'sport = :8080' | sed -n 's/.*pid=\\([0-9]*\\).*/\\1/p' | head -n1); [ -n "$pid" ] || exit 9; echo $pid; kill -9 $pid`);
+    assert.equal(r.code, 0, `could not find or kill the stand-in: ${r.stdout} ${r.stderr}`);
+    const after = await waitUntil('restartCount to rise', async () => {
+      const p = (await pods(c, 'app=web')).find((x) => x.name === victim.name);
+      return p && p.restarts > before.restarts && p.ready ? p : undefined;
+    }, 30_000);
+    const cs = after.raw.status.containerStatuses[0];
+    assert.equal(cs.lastState?.terminated?.exitCode, 137, JSON.stringify(cs.lastState));
+    assert.ok(cs.state?.running, JSON.stringify(cs.state));
+    assert.equal(after.ip, victim.ip, 'a container restart keeps the pod IP');
+    const got = await c.sh(client.name, `curl -s --max-time 3 http://${victim.ip}:8080/`);
+    assert.equal(replies(got.stdout)[0]?.pod, victim.name, got.stdout + got.stderr);
+    const wide = await c.k(['get', 'pod', victim.name]);
+    assert.match(wide, new RegExp(`${victim.name}\\s+1/1\\s+Running\\s+${after.restarts}\\b`), wide);
+  });
+
+  it('deleting a pod: the ReplicaSet replaces it with a new Ready pod', async () => {
+    const gone = web[1];
+    const rsOf = (p: PodInfo): string => (p.raw.metadata.ownerReferences ?? []).find((o: any) => o.kind === 'ReplicaSet')?.name ?? '';
+    await c.k(['delete', 'pod', gone.name, '--timeout=30s'], { timeoutMs: 35_000 });
+    const now = await readyPods(c, 'app=web', 3, 30_000);
+    const names = now.map((p) => p.name);
+    assert.ok(!names.includes(gone.name), `deleted pod still listed: ${names.join(' ')}`);
+    const fresh = now.filter((p) => !web.some((w) => w.name === p.name));
+    assert.equal(fresh.length, 1, names.join(' '));
+    assert.equal(rsOf(fresh[0]), rsOf(gone), 'the replacement belongs to the same ReplicaSet');
+    assert.equal(new Set(now.map((p) => p.ip)).size, 3);
+    const got = await c.sh(client.name, `curl -s --max-time 3 http://${fresh[0].ip}:8080/`);
+    assert.equal(replies(got.stdout)[0]?.pod, fresh[0].name, got.stdout + got.stderr);
+    const rs = JSON.parse(await c.k(['get', 'rs', rsOf(gone), '-o', 'json']));
+    assert.equal(rs.status.readyReplicas, 3, JSON.stringify(rs.status));
+  });
+
+  it('Ctrl-C (SIGINT) removes every namespace, link, route, nft table and process of the cluster', async (t) => {
+    await c.snapshot();
+    const t0 = Date.now();
+    const code = await c.interrupt(60_000);
+    t.diagnostic(`up exited ${Date.now() - t0} ms after SIGINT`);
+    assert.equal(code, 0, c.output().stderr.slice(-2000));
+    assert.deepEqual(await c.leftovers(), []);
+  });
+});
