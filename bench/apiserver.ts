@@ -12,9 +12,10 @@ import { parseArgs } from 'node:util';
 import { benchClient, percentile, pool, fmt, type BenchClient } from './support/client.js';
 import { startKubesvcServer, startAndWaitFor, rssMiB, type Child } from './support/processes.js';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, pods: { type: 'string', default: '10000' }, watchers: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, pods: { type: 'string', default: '10000' }, watchers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' } } });
 const N_SVC = Number(values.services), N_POD = Number(values.pods), N_WATCH = Number(values.watchers);
-const CONCURRENCY = 4;
+// One writer measures each request's own latency; more writers add queueing on 2 cores.
+const CONCURRENCY = Number(values.concurrency);
 
 async function timed(fn: () => Promise<{ status: number }>, want: number): Promise<number> {
   const t = performance.now();
@@ -73,6 +74,7 @@ async function referenceLatency(dir: string): Promise<{ p50: number; p99: number
   try {
     const c = benchClient(ref.url, dir);
     const lat = await createAll(c, 5000, () => '/x', (i) => ({ metadata: { name: `x${i}` } }));
+    // (same writer count as the kubesvc run)
     c.agent.destroy();
     return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
   } finally {
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-'));
   let srv: Child | undefined;
   try {
-    srv = await startKubesvcServer(dir);
+    srv = await startKubesvcServer(dir, ['--no-controllers']);
     const c = benchClient(srv.url, dir);
     await c.call('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
     const svcLat = await createAll(c, N_SVC, () => '/api/v1/namespaces/bench/services', (i) => ({

@@ -152,7 +152,25 @@ function list(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void
   }
   // Items in a typed list carry no apiVersion/kind, as kube-apiserver encodes them.
   const head = `{"kind":${JSON.stringify(r.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(r))},"metadata":${JSON.stringify(meta)},"items":[`;
-  sendJson(ctx.res, 200, head + items.map((i) => '{' + i.json.slice(i.bodyAt)).join(',') + ']}');
+  streamList(ctx, head, items);
+}
+
+const LIST_CHUNK_BYTES = 256 * 1024;
+
+/** Writes a large list in chunks, so no single response-sized string or buffer is built. */
+function streamList(ctx: RequestContext, head: string, items: CachedItem[]): void {
+  const res = ctx.res;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  let buf = head;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    buf += (i ? ',{' : '{') + it.json.slice(it.bodyAt);
+    if (buf.length >= LIST_CHUNK_BYTES) {
+      res.write(buf);
+      buf = '';
+    }
+  }
+  res.end(buf + ']}');
 }
 
 function watch(ctx: RequestContext, r: ResourceDef, ns: string | undefined): void {

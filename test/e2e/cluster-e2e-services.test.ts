@@ -1,0 +1,361 @@
+// Issues 6, 7 and 8 end to end (root, real nftables, real namespaces) on one
+// `kubesvc up --nodes 2` with an LB pool of two addresses: every Service type reached
+// the way users reach it — from a pod (kubectl exec), from the external client
+// namespace (`kubesvc client`) and from the host on the cluster bridge — plus cluster
+// DNS from a pod, LB pool exhaustion, loadBalancerSourceRanges, and ExternalName ⇄
+// ClusterIP. Traffic only ever goes to this cluster's node, LB and pod addresses.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, waitUntil,
+  type PodInfo, type RunResult, type TestCluster,
+} from '../support/cluster-harness.js';
+
+const CURL = `curl -s --noproxy '*' --max-time 2`;
+/** n requests, each on a new connection; one reply line each (a failure leaves an empty line). */
+const loop = (n: number, url: string): string => `for i in $(seq ${n}); do ${CURL} ${url}; echo; done`;
+/** One request: "<curl exit code> <ms>", timed inside the namespace. */
+const timed = (url: string, max = 5): string =>
+  `s=$(date +%s%N); curl -s --noproxy '*' --max-time ${max} -o /dev/null ${url}; rc=$?; e=$(date +%s%N); echo "$rc $(( (e - s) / 1000000 ))"`;
+const podsOf = (r: RunResult): string[] => [...new Set(replies(r.stdout).map((x) => x.pod))].sort();
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clusterSkip, timeout: 300_000 }, () => {
+  let c: TestCluster;
+  let web: PodInfo[] = [];
+  let client: PodInfo;
+  let webIP = '';
+
+  const svcJson = async (name: string): Promise<any> => JSON.parse(await c.k(['get', 'svc', name, '-o', 'json']));
+  const lbIP = (name: string, timeoutMs = 15_000): Promise<string> =>
+    waitUntil(`an ingress IP for ${name}`, async () => (await svcJson(name)).status?.loadBalancer?.ingress?.[0]?.ip as string | undefined, timeoutMs);
+  /** Which node holds (answers ARP for) an external address: read from the node namespaces. */
+  const announcerOf = (ip: string): Promise<string> =>
+    waitUntil(`a node announcing ${ip}`, async () => {
+      for (let i = 1; i <= c.nodeIPs.length; i++) {
+        const r = await run(['ip', '-n', c.nodeNs(i), '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+        const addrs = (JSON.parse(r.stdout || '[]') as any[]).flatMap((l) => l.addr_info ?? []).map((a: any) => a.local);
+        if (addrs.includes(ip)) return `node-${i}`;
+      }
+      return undefined;
+    }, 10_000);
+  const fromClient = (script: string, timeoutMs = 30_000): Promise<RunResult> => c.client(['sh', '-c', script], { timeoutMs });
+  const fromHost = (script: string, timeoutMs = 30_000): Promise<RunResult> => c.host(['sh', '-c', script], { timeoutMs });
+  const fromPod = (script: string, timeoutMs = 30_000): Promise<RunResult> => c.sh(client.name, script, { timeoutMs });
+  /** Polls a single request until a stand-in answers. */
+  const untilServed = (what: string, via: (s: string) => Promise<RunResult>, url: string, timeoutMs = 10_000): Promise<string> =>
+    waitUntil(`${what} to answer`, async () => replies((await via(`${CURL} ${url}`)).stdout)[0]?.pod, timeoutMs, 200);
+  const del = (...names: string[]): Promise<string> => c.k(['delete', 'svc', ...names, '--ignore-not-found']);
+  const dig = async (args: string): Promise<string[]> => {
+    const r = await fromPod(`dig +short +time=2 +tries=2 ${args}`);
+    assert.equal(r.code, 0, `dig ${args}: ${r.stderr}`);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  };
+
+  before(async () => {
+    c = await startTestCluster({ prefix: 's', nodes: 2, lbPoolSize: 2 });
+    await c.apply(
+      deployment('web', 3, standinSpec(8080)),
+      service('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+      clientPod('client'),
+    );
+    web = await readyPods(c, 'app=web', 3);
+    [client] = await readyPods(c, 'role=client', 1);
+    webIP = (await svcJson('web')).spec.clusterIP;
+  });
+
+  after(async () => {
+    if (c) {
+      const notes = await c.destroy();
+      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
+    }
+  });
+
+  // ---- Proxy: ClusterIP, NodePort, LoadBalancer, externalIPs (issues 6, 8) ----
+
+  it('ClusterIP: curl from a pod by DNS name and by IP reaches all 3 pods', async (t) => {
+    await untilServed('web by ClusterIP', fromPod, `http://${webIP}/`);
+    for (const url of ['http://web/', `http://${webIP}/`]) {
+      const r = await fromPod(loop(30, url));
+      assert.equal(replies(r.stdout).length, 30, `${url}: ${r.stdout} ${r.stderr}`);
+      assert.deepEqual(podsOf(r), sorted(web.map((p) => p.name)), `${url} must spread over every pod`);
+      t.diagnostic(`${url}: client address seen by the pods: ${[...new Set(replies(r.stdout).map((x) => x.clientIP))].join(' ')} (client pod ${client.ip})`);
+    }
+    // Traffic to an unused address of the service CIDR is rejected, not routed on.
+    const unused = webIP.replace(/\.\d+$/, '.254') === webIP ? webIP.replace(/\.\d+$/, '.253') : webIP.replace(/\.\d+$/, '.254');
+    const r = await fromPod(timed(`http://${unused}/`, 3));
+    const [rc, ms] = r.stdout.trim().split(' ').map(Number);
+    assert.notEqual(rc, 0, `${unused} answered: ${r.stdout}`);
+    t.diagnostic(`unused service IP ${unused}: curl exit ${rc} after ${ms} ms`);
+  });
+
+  it('NodePort: reachable on both node IPs from the external client and from the host', async () => {
+    await c.apply(service('web-np', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+    const np = (await svcJson('web-np')).spec.ports[0].nodePort as number;
+    assert.ok(np >= 30000 && np <= 32767, String(np));
+    for (const [who, via] of [['external client', fromClient], ['host', fromHost]] as const) {
+      const seen = new Set<string>();
+      for (const ip of c.nodeIPs) {
+        await untilServed(`${ip}:${np} from the ${who}`, via, `http://${ip}:${np}/`);
+        const r = await via(loop(15, `http://${ip}:${np}/`));
+        assert.equal(replies(r.stdout).length, 15, `${who} → ${ip}:${np}: ${r.stdout} ${r.stderr}`);
+        for (const p of podsOf(r)) seen.add(p);
+      }
+      assert.deepEqual([...seen].sort(), sorted(web.map((p) => p.name)), `${who}: NodePort must reach every pod`);
+    }
+  });
+
+  it('LoadBalancer: an IP from the pool, shown as EXTERNAL-IP, reaching all pods from the external client and the host', async () => {
+    try {
+      await c.apply(service('web-lb', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+      const ip = await lbIP('web-lb');
+      assert.ok(c.lbPool.includes(ip), `${ip} not in the pool ${c.lbPool.join(',')}`);
+      const row = await c.k(['get', 'svc', 'web-lb', '--no-headers']);
+      assert.match(row, new RegExp(`^web-lb\\s+LoadBalancer\\s+\\S+\\s+${ip.replace(/\./g, '\\.')}\\s+80:\\d+/TCP`), row);
+      await announcerOf(ip);
+      await untilServed(`LB ${ip} from the client`, fromClient, `http://${ip}/`);
+      const r = await fromClient(loop(30, `http://${ip}/`));
+      assert.equal(replies(r.stdout).length, 30, r.stdout + r.stderr);
+      assert.deepEqual(podsOf(r), sorted(web.map((p) => p.name)));
+      await untilServed(`LB ${ip} from the host`, fromHost, `http://${ip}/`);
+      const h = await fromHost(loop(20, `http://${ip}/`));
+      assert.equal(replies(h.stdout).length, 20, h.stdout + h.stderr);
+    } finally {
+      await del('web-lb');
+    }
+  });
+
+  it('externalIPs: an address of the node network outside the pool is served to the external client and the host', async () => {
+    const ext = `${c.net}.150`;
+    try {
+      await c.apply(service('web-ext', { selector: { app: 'web' }, externalIPs: [ext], ports: [{ port: 80, targetPort: 8080 }] }));
+      await announcerOf(ext);
+      await untilServed(`externalIP ${ext}`, fromClient, `http://${ext}/`);
+      const r = await fromClient(loop(30, `http://${ext}/`));
+      assert.equal(replies(r.stdout).length, 30, r.stdout + r.stderr);
+      assert.deepEqual(podsOf(r), sorted(web.map((p) => p.name)));
+      await untilServed(`externalIP ${ext} from the host`, fromHost, `http://${ext}/`);
+    } finally {
+      await del('web-ext');
+    }
+  });
+
+  it('sessionAffinity ClientIP keeps one pod for 20 requests', async () => {
+    await c.apply(service('web-aff', { selector: { app: 'web' }, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 80, targetPort: 8080 }] }));
+    const ip = (await svcJson('web-aff')).spec.clusterIP;
+    await untilServed('web-aff', fromPod, `http://${ip}/`);
+    const r = await fromPod(loop(20, `http://${ip}/`));
+    assert.equal(replies(r.stdout).length, 20, r.stdout + r.stderr);
+    assert.equal(podsOf(r).length, 1, `affinity broken: ${podsOf(r).join(' ')}`);
+    await del('web-aff');
+  });
+
+  it('externalTrafficPolicy Local: the pods see the external client\'s real address and only the announcing node\'s pods answer', async (t) => {
+    try {
+      await c.apply(service('lb-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+      const ip = await lbIP('lb-local');
+      const node = await announcerOf(ip);
+      const local = web.filter((p) => p.node === node).map((p) => p.name);
+      assert.ok(local.length > 0, `announcing node ${node} has no web pod`);
+      await untilServed(`Local LB ${ip}`, fromClient, `http://${ip}/`);
+      const r = await fromClient(loop(20, `http://${ip}/`));
+      const got = replies(r.stdout);
+      assert.equal(got.length, 20, r.stdout + r.stderr);
+      for (const g of got) assert.equal(g.clientIP, c.clientIP, `source address not preserved: ${r.stdout}`);
+      for (const p of podsOf(r)) assert.ok(local.includes(p), `${p} is not on the announcing node ${node} (local: ${local.join(' ')})`);
+      t.diagnostic(`${ip} announced by ${node}; answered by ${podsOf(r).join(' ')}`);
+      // The health check node port reports the local endpoints per node.
+      const hc = (await svcJson('lb-local')).spec.healthCheckNodePort as number;
+      assert.ok(hc > 0, 'a Local LoadBalancer gets a healthCheckNodePort');
+      for (let i = 0; i < c.nodeIPs.length; i++) {
+        const want = web.some((p) => p.node === `node-${i + 1}`) ? '200' : '503';
+        const h = await fromClient(`curl -s --noproxy '*' --max-time 2 -o /dev/null -w '%{http_code}' http://${c.nodeIPs[i]}:${hc}/healthz`);
+        assert.equal(h.stdout, want, `health check on node-${i + 1}: ${h.stdout} ${h.stderr}`);
+      }
+    } finally {
+      await del('lb-local');
+    }
+  });
+
+  it('LB pool exhaustion: the third LoadBalancer stays <pending> with an event; deleting one frees its IP for it', async () => {
+    const lb = (name: string): unknown => service(name, { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
+    try {
+      await c.apply(lb('lb-a'), lb('lb-b'));
+      const a = await lbIP('lb-a'), b = await lbIP('lb-b');
+      assert.deepEqual([a, b].sort(), [...c.lbPool].sort());
+      await c.apply(lb('lb-c'));
+      const ev = await waitUntil('an AllocationFailed event for lb-c', async () => {
+        const out = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=lb-c', '-o', 'json']);
+        return (JSON.parse(out).items as any[]).find((e) => e.type === 'Warning' && e.reason === 'AllocationFailed');
+      }, 10_000);
+      assert.match(ev.message, /lb-c/);
+      const row = await c.k(['get', 'svc', 'lb-c', '--no-headers']);
+      assert.match(row, /^lb-c\s+LoadBalancer\s+\S+\s+<pending>\s+/, row);
+      const desc = await c.k(['describe', 'svc', 'lb-c']);
+      assert.match(desc, /AllocationFailed/, desc);
+      await del('lb-a');
+      const got = await lbIP('lb-c', 10_000);
+      assert.equal(got, a, 'lb-c takes the address lb-a released');
+      await announcerOf(got);
+      await untilServed(`lb-c ${got}`, fromClient, `http://${got}/`);
+    } finally {
+      await del('lb-a', 'lb-b', 'lb-c');
+    }
+  });
+
+  it('loadBalancerSourceRanges: the external client is served inside the range and blocked outside it', async () => {
+    const inRange = [`${c.clientIP}/32`], outRange = ['10.0.0.0/8'];
+    try {
+      await c.apply(service('lb-src', { type: 'LoadBalancer', loadBalancerSourceRanges: inRange, selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+      const ip = await lbIP('lb-src');
+      await announcerOf(ip);
+      await untilServed(`lb-src ${ip} inside the range`, fromClient, `http://${ip}/`);
+      const blocked = (n: number): string => `for i in $(seq ${n}); do curl -s --noproxy '*' --max-time 1 http://${ip}/; echo; done`;
+      // The host (the bridge address) is outside the range.
+      const h = await fromHost(blocked(1));
+      assert.equal(replies(h.stdout).length, 0, `host outside the range was served: ${h.stdout}`);
+      await c.k(['patch', 'svc', 'lb-src', '--type=merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: outRange } })]);
+      await waitUntil('the external client to be blocked', async () => replies((await fromClient(blocked(1))).stdout).length === 0, 10_000, 100);
+      const r = await fromClient(blocked(2));
+      assert.equal(replies(r.stdout).length, 0, `blocked client was served: ${r.stdout}`);
+      await c.k(['patch', 'svc', 'lb-src', '--type=merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: inRange } })]);
+      await untilServed(`lb-src ${ip} inside the range again`, fromClient, `http://${ip}/`);
+    } finally {
+      await del('lb-src');
+    }
+  });
+
+  // ---- Cluster DNS (issue 7) ----
+
+  it('DNS: getent by short name, <svc>.<ns>, <svc>.<ns>.svc and FQDN; SRV; PTR', async () => {
+    for (const n of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local']) {
+      const r = await fromPod(`getent hosts ${n}`);
+      assert.equal(r.code, 0, `getent hosts ${n}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^${webIP.replace(/\./g, '\\.')}\\s+web\\.default\\.svc\\.cluster\\.local\\b`, 'm'), `${n}: ${r.stdout}`);
+    }
+    const curl = await fromPod(`${CURL} http://web.default.svc.cluster.local/`);
+    assert.ok(replies(curl.stdout).length === 1, curl.stdout + curl.stderr);
+    assert.deepEqual(await dig('web.default.svc.cluster.local A'), [webIP]);
+    assert.deepEqual(await dig('SRV _http._tcp.web.default.svc.cluster.local'), ['0 100 80 web.default.svc.cluster.local.']);
+    assert.deepEqual(await dig(`-x ${webIP}`), ['web.default.svc.cluster.local.']);
+    const nx = await fromPod('dig +time=2 +tries=2 nosuch.default.svc.cluster.local A');
+    assert.match(nx.stdout, /status: NXDOMAIN/, nx.stdout);
+    const kd = await fromPod('getent hosts kube-dns.kube-system');
+    assert.equal(kd.code, 0, kd.stderr);
+  });
+
+  it('DNS: headless Service A records per ready pod, and an ExternalName CNAME to a name in the zone', async () => {
+    await c.apply(
+      service('web-headless', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080 }] }),
+      service('alias', { type: 'ExternalName', externalName: 'web.default.svc.cluster.local' }),
+    );
+    const want = sorted(web.map((p) => p.ip));
+    await waitUntil('headless A records', async () => JSON.stringify(sorted(await dig('web-headless.default.svc.cluster.local A'))) === JSON.stringify(want), 5_000, 100);
+    const cname = await dig('alias.default.svc.cluster.local A');
+    assert.deepEqual(cname, ['web.default.svc.cluster.local.', webIP]);
+    const g = await fromPod('getent hosts alias');
+    assert.match(g.stdout, new RegExp(`^${webIP.replace(/\./g, '\\.')}\\s`), g.stdout + g.stderr);
+    const curl = await fromPod(`${CURL} http://alias/`);
+    assert.equal(replies(curl.stdout).length, 1, curl.stdout + curl.stderr);
+  });
+
+  it('DNS: a Service created shows up in DNS within 1 s end to end', async (t) => {
+    // The lookup loop runs inside the pod; the pod and the test share the host clock.
+    const fqdn = 'fresh.default.svc.cluster.local';
+    let t0 = 0, t1 = 0;
+    let created: Promise<string> | undefined;
+    let found: { at: number; ip: string } | undefined;
+    const script = `echo ready; i=0; while [ $i -lt 2000 ]; do a=$(dig +short +time=1 +tries=1 ${fqdn} A); if [ -n "$a" ]; then echo "found $(date +%s%N) $a"; exit 0; fi; i=$((i + 1)); done; exit 1`;
+    const r = await c.shStream(client.name, script, (line) => {
+      if (line === 'ready' && !created) {
+        t0 = Date.now();
+        created = c.apply(service('fresh', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] })).then((o) => { t1 = Date.now(); return o; });
+      }
+      const m = /^found (\d+) (\S+)/.exec(line);
+      if (m) found = { at: Number(BigInt(m[1]) / 1_000_000n), ip: m[2] };
+    }, { timeoutMs: 30_000 });
+    await created;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(found, r.stdout);
+    const ip = (await svcJson('fresh')).spec.clusterIP;
+    assert.equal(found.ip, ip);
+    const e2e = found.at - t0;
+    t.diagnostic(`service created → in DNS: ${e2e} ms end to end (kubectl apply took ${t1 - t0} ms; ${found.at - t1} ms after it returned)`);
+    assert.ok(e2e < 1000, `took ${e2e} ms`);
+  });
+
+  it('DNS: deleting the DNS pods one at a time keeps lookups working', async (t) => {
+    const lookups = 25;
+    const script = `ok=0; max=0; for i in $(seq ${lookups}); do s=$(date +%s%N); a=$(dig +short +time=1 +tries=3 web.default.svc.cluster.local A); e=$(date +%s%N); ms=$(( (e - s) / 1000000 )); [ $ms -gt $max ] && max=$ms; [ "$a" = "${webIP}" ] && ok=$((ok + 1)); sleep 0.1; done; echo "$ok $max"`;
+    const dns = sorted((await readyPods(c, 'k8s-app=kube-dns', 2, 30_000, 'kube-system')).map((p) => p.name));
+    for (const victim of dns) {
+      await c.k(['delete', 'pod', '-n', 'kube-system', victim, '--wait=false']);
+      const r = await fromPod(script, 60_000);
+      const [ok, max] = r.stdout.trim().split(' ').map(Number);
+      t.diagnostic(`after deleting ${victim}: ${ok}/${lookups} lookups answered, slowest ${max} ms`);
+      assert.equal(ok, lookups, `lookups failed after deleting ${victim}: ${r.stdout} ${r.stderr}`);
+      const now = await readyPods(c, 'k8s-app=kube-dns', 2, 30_000, 'kube-system');
+      assert.ok(!now.some((p) => p.name === victim), `${victim} still there`);
+    }
+  });
+
+  // ---- Scale to zero; ExternalName ⇄ ClusterIP ----
+
+  it('scale to 0: new connections are refused at once (not timed out); scale back: served again, DNS follows', async (t) => {
+    const np = (await svcJson('web-np')).spec.ports[0].nodePort as number;
+    await c.k(['scale', 'deploy/web', '--replicas=0']);
+    await waitUntil('web endpoints to empty', async () => {
+      const ep = JSON.parse(await c.k(['get', 'endpoints', 'web', '-o', 'json']));
+      return !(ep.subsets ?? []).some((s: any) => (s.addresses ?? []).length);
+    }, 30_000);
+    const refusedFast = async (via: (s: string) => Promise<RunResult>, url: string, who: string): Promise<void> => {
+      const [rc, ms] = await waitUntil(`${url} from ${who} to refuse`, async () => {
+        const r = await via(timed(url));
+        const v = r.stdout.trim().split(' ').map(Number);
+        return v.length === 2 && v[0] !== 0 ? v : undefined;
+      }, 5_000, 100);
+      t.diagnostic(`${who} → ${url} with no endpoints: curl exit ${rc} in ${ms} ms`);
+      assert.equal(rc, 7, `${who} → ${url}: curl exit ${rc} after ${ms} ms (7 = connection refused; 28 = timed out)`);
+      assert.ok(ms < 1000, `${who} → ${url}: refused only after ${ms} ms`);
+    };
+    await refusedFast(fromPod, `http://${webIP}/`, 'a pod');
+    await refusedFast(fromClient, `http://${c.nodeIPs[1]}:${np}/`, 'the external client');
+    await c.k(['scale', 'deploy/web', '--replicas=3']);
+    web = await readyPods(c, 'app=web', 3, 60_000);
+    await untilServed('web after scaling back', fromPod, `http://${webIP}/`);
+    const r = await fromPod(loop(30, 'http://web/'));
+    assert.deepEqual(podsOf(r), sorted(web.map((p) => p.name)));
+    const want = sorted(web.map((p) => p.ip));
+    await waitUntil('headless records of the new pods', async () => JSON.stringify(sorted(await dig('web-headless.default.svc.cluster.local A'))) === JSON.stringify(want), 5_000, 100);
+  });
+
+  it('switching a Service between ExternalName and ClusterIP works both ways', async () => {
+    const fqdn = 'sw.default.svc.cluster.local';
+    await c.apply(service('sw', { type: 'ExternalName', externalName: 'web.default.svc.cluster.local' }));
+    await waitUntil('sw CNAME', async () => (await dig(`${fqdn} A`))[0] === 'web.default.svc.cluster.local.', 5_000);
+    // ExternalName → ClusterIP.
+    await c.k(['patch', 'svc', 'sw', '--type=merge', '-p', JSON.stringify({ spec: { type: 'ClusterIP', externalName: null, selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } })]);
+    const s1 = await svcJson('sw');
+    const ip = s1.spec.clusterIP as string;
+    assert.match(ip ?? '', /^\d+\.\d+\.\d+\.\d+$/, JSON.stringify(s1.spec));
+    await waitUntil('sw A record', async () => JSON.stringify(await dig(`${fqdn} A`)) === JSON.stringify([ip]), 5_000);
+    await untilServed('sw as ClusterIP', fromPod, 'http://sw/');
+    // ClusterIP → ExternalName: the cluster IP is released and no longer served.
+    await c.k(['patch', 'svc', 'sw', '--type=merge', '-p', JSON.stringify({ spec: { type: 'ExternalName', externalName: 'web-headless.default.svc.cluster.local', selector: null } })]);
+    const s2 = await svcJson('sw');
+    assert.equal(s2.spec.type, 'ExternalName');
+    assert.ok(!s2.spec.clusterIP && !s2.spec.clusterIPs?.length, `clusterIP kept: ${JSON.stringify(s2.spec)}`);
+    await waitUntil('sw CNAME again', async () => (await dig(`${fqdn} A`))[0] === 'web-headless.default.svc.cluster.local.', 5_000);
+    await waitUntil(`the old cluster IP ${ip} to stop answering`, async () => {
+      const r = await fromPod(timed(`http://${ip}/`, 2));
+      return r.stdout.trim().split(' ')[0] !== '0';
+    }, 5_000, 100);
+  });
+
+  it('Ctrl-C (SIGINT) removes everything of the cluster', async () => {
+    await c.snapshot();
+    const code = await c.interrupt(60_000);
+    assert.equal(code, 0, c.output().stderr.slice(-2000));
+    assert.deepEqual(await c.leftovers(), []);
+  });
+});
