@@ -15,8 +15,8 @@
 // server; on the sandboxed node network the exposure is limited to the cluster's own
 // namespaces, but a process that can impersonate a node IP could read that token.
 import { request as httpsRequest } from 'node:https';
+import { hasValidBearerToken } from './auth/bearer.js';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -42,16 +42,7 @@ export interface AgentTarget { host: string; port: number; path: string }
 const DEFAULT_KUBELET_PORT = 10250;
 const byStore = new WeakMap<Store, PodProxyOptions>();
 
-function authenticated(req: IncomingMessage, tokens: Set<string>): boolean {
-  const h = req.headers.authorization;
-  if (!h || !h.startsWith('Bearer ')) return false;
-  const given = Buffer.from(h.slice(7).trim());
-  for (const t of tokens) {
-    const want = Buffer.from(t);
-    if (want.length === given.length && timingSafeEqual(want, given)) return true;
-  }
-  return false;
-}
+const authenticated = hasValidBearerToken;
 
 /** The agent URL for a pod's subresource: pure over the pod and its node. */
 export function agentTarget(pod: KubeObject, node: KubeObject | undefined, sub: string, query: string): AgentTarget {

@@ -353,7 +353,8 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
   });
 
   it('Ctrl-C (SIGINT) removes everything of the cluster', async () => {
-    await c.snapshot();
+    const seen = await c.snapshot();
+    assert.ok(seen.netns >= 3 && seen.processes >= 3, JSON.stringify(seen));
     const code = await c.interrupt(60_000);
     assert.equal(code, 0, c.output().stderr.slice(-2000));
     assert.deepEqual(await c.leftovers(), []);

@@ -160,7 +160,7 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     assert.match(wide, new RegExp(`${victim.name}\\s+1/1\\s+Running\\s+${after.restarts}\\b`), wide);
   });
 
-  it('deleting a pod: the ReplicaSet replaces it with a new Ready pod', async () => {
+  it('deleting a pod: the ReplicaSet replaces it with a new Ready pod', async (t) => {
     const gone = web[1];
     const rsOf = (p: PodInfo): string => (p.raw.metadata.ownerReferences ?? []).find((o: any) => o.kind === 'ReplicaSet')?.name ?? '';
     await c.k(['delete', 'pod', gone.name, '--timeout=30s'], { timeoutMs: 35_000 });
@@ -171,14 +171,22 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     assert.equal(fresh.length, 1, names.join(' '));
     assert.equal(rsOf(fresh[0]), rsOf(gone), 'the replacement belongs to the same ReplicaSet');
     assert.equal(new Set(now.map((p) => p.ip)).size, 3);
-    const got = await c.sh(client.name, `curl -s --max-time 3 http://${fresh[0].ip}:8080/`);
+    // Ready (no readiness probe) should mean serving: the first request right away must be answered.
+    const reused = gone.ip === fresh[0].ip;
+    const script = `s=$(date +%s%N); n=0; until curl -s --max-time 1 http://${fresh[0].ip}:8080/; do n=$((n + 1)); [ $n -ge 10 ] && break; done; e=$(date +%s%N); echo "tries=$n ms=$(( (e - s) / 1000000 ))"`;
+    const got = await c.sh(client.name, script);
+    t.diagnostic(`replacement ${fresh[0].name} ${fresh[0].ip} on ${fresh[0].node} (deleted ${gone.ip} on ${gone.node}${reused ? ', IP reused' : ''}; client on ${client.node}): ${got.stdout.trim().split('\n').pop()}`);
     assert.equal(replies(got.stdout)[0]?.pod, fresh[0].name, got.stdout + got.stderr);
+    assert.match(got.stdout, /tries=0 /, `the Ready replacement did not answer the first request${reused ? ' (it reuses the deleted pod\'s IP)' : ''}: ${got.stdout}`);
     const rs = JSON.parse(await c.k(['get', 'rs', rsOf(gone), '-o', 'json']));
     assert.equal(rs.status.readyReplicas, 3, JSON.stringify(rs.status));
   });
 
   it('Ctrl-C (SIGINT) removes every namespace, link, route, nft table and process of the cluster', async (t) => {
-    await c.snapshot();
+    const seen = await c.snapshot();
+    // 2 nodes + the pods (3 web, client, gate, 2 DNS) at least; their processes are checked after.
+    assert.ok(seen.netns >= 9 && seen.processes >= 9, JSON.stringify(seen));
+    t.diagnostic(`before SIGINT: ${seen.netns} namespaces, ${seen.processes} processes in them`);
     const t0 = Date.now();
     const code = await c.interrupt(60_000);
     t.diagnostic(`up exited ${Date.now() - t0} ms after SIGINT`);

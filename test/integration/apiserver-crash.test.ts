@@ -1,70 +1,18 @@
 // kill -9 the API server during a stream of creates; after a restart on the same
 // data dir every acknowledged (201) object is there with its resourceVersion,
 // and new writes get larger resourceVersions.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { spawnCliServer, freePort, type CliServer } from '../support/cli-server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from 'yaml';
-import { apiClient, rvOf, type ApiTarget } from '../support/http.js';
+import { apiClient, rvOf } from '../support/http.js';
 import { etcdBackend, sqliteBackend, type BackendFactory, type BackendFixture } from '../support/backends.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const inDist = here.includes('/dist/');
-const CLI = join(here, '..', 'support', `run-cli${inDist ? '.js' : '.ts'}`);
-const ROOT = inDist ? join(here, '..', '..', '..') : join(here, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface ServerProcess {
-  child: ChildProcess;
-  target: ApiTarget;
-  log: () => string;
-}
-
-async function spawnServer(dataDir: string, port: number, datastore?: string): Promise<ServerProcess> {
-  const args = [...(inDist ? [] : ['--import', 'tsx']), CLI, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...(datastore ? ['--datastore', datastore] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-8000)));
-  child.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-8000)));
-  const kill = (): void => void child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.removeListener('exit', kill));
-  const deadline = Date.now() + 30_000;
-  while (!/server ready at/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready within 30 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const kc = parse(readFileSync(join(dataDir, 'kubeconfig'), 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { token: string } }[];
-  };
-  const target = {
-    url: kc.clusters[0].cluster.server,
-    caCert: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
-    token: kc.users[0].user.token,
-  };
-  return { child, target, log: () => out };
-}
+const spawnServer = (dataDir: string, port: number, datastore?: string): Promise<CliServer> =>
+  spawnCliServer(dataDir, port, datastore ? ['--datastore', datastore] : []);
 
 function crashSuite(name: string, makeBackend: BackendFactory): void {
   describe(`API server crash (kill -9) keeps every acknowledged write (${name})`, { timeout: 120_000 }, () => {

@@ -117,7 +117,7 @@ export interface TestCluster {
   /** SIGINT, wait for exit; resolves with the exit code. Idempotent. */
   interrupt(timeoutMs?: number): Promise<number | null>;
   /** Snapshot of the cluster's namespaces and the processes in them, taken while it runs (for leftovers()). */
-  snapshot(): Promise<void>;
+  snapshot(): Promise<{ netns: number; processes: number }>;
   /** Everything of this cluster still on the host. */
   leftovers(): Promise<string[]>;
   /** For after(): SIGINT, then SIGKILL of the child's process group and `down --name`; removes the data dir. Never throws. */
@@ -236,6 +236,7 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
           if (start) snap.procs.push({ pid, start, cmd: procCmd(pid) });
         }
       }
+      return { netns: snap.netnsInodes.size, processes: snap.procs.length };
     },
     async leftovers() {
       const out: string[] = [];

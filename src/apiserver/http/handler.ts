@@ -1,6 +1,6 @@
 // The request entry point: authentication, routing and error mapping.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { hasValidBearerToken } from '../auth/bearer.js';
 import { Errors, StatusError } from '../../api/status.js';
 import type { Store } from '../registry/store.js';
 import { parseRoute } from './route.js';
@@ -19,16 +19,7 @@ export interface HandlerOptions {
   ready: () => boolean;
 }
 
-function authenticated(req: IncomingMessage, tokens: Set<string>): boolean {
-  const h = req.headers.authorization;
-  if (!h || !h.startsWith('Bearer ')) return false;
-  const given = Buffer.from(h.slice(7).trim());
-  for (const t of tokens) {
-    const want = Buffer.from(t);
-    if (want.length === given.length && timingSafeEqual(want, given)) return true;
-  }
-  return false;
-}
+const authenticated = hasValidBearerToken;
 
 export function createHandler(o: HandlerOptions) {
   const trace = process.env.KUBESVC_TRACE_REQUESTS === '1';
