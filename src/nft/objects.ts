@@ -33,7 +33,17 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9/\-_.]*$/;
 
 const q = (s: string): string => `"${s}"`;
 
+/** Set names already validated for elements: a sync adds 100k elements to a handful of sets. */
+const goodElementSets = new Set<string>();
+
 export function validate(verb: Verb, o: NftObject): string | undefined {
+  if (o.kind === 'element' && verb !== 'flush' && o.key && goodElementSets.has(o.set) && (o.comment === undefined || (o.comment.length <= COMMENT_MAX && !o.comment.includes('"')))) return undefined;
+  const problem = validateSlow(verb, o);
+  if (!problem && o.kind === 'element' && goodElementSets.size < 1024) goodElementSets.add(o.set);
+  return problem;
+}
+
+function validateSlow(verb: Verb, o: NftObject): string | undefined {
   const name = o.kind === 'table' ? undefined : o.kind === 'rule' ? o.chain : o.kind === 'element' ? o.set : o.name;
   if (name !== undefined && (name.length > NAME_MAX || !NAME_RE.test(name))) return `invalid ${o.kind} name ${JSON.stringify(name)}`;
   if ('comment' in o && o.comment !== undefined && (o.comment.length > COMMENT_MAX || o.comment.includes('"'))) return `invalid comment ${JSON.stringify(o.comment)}`;
@@ -71,11 +81,16 @@ export function render(family: string, table: string, verb: Verb, o: NftObject):
       const type = o.type.startsWith('typeof ') ? o.type : `type ${o.type}`;
       return `${verb} ${o.kind} ${t} ${o.name}${props([type, flags, timeout, c(o.comment)])}`;
     }
-    case 'element': {
-      if (verb === 'delete') return `delete element ${t} ${o.set} { ${o.key} }`;
-      const cm = o.comment !== undefined ? ` comment ${q(o.comment)}` : '';
-      const v = o.value !== undefined ? ` : ${o.value}` : '';
-      return `${verb} element ${t} ${o.set} { ${o.key}${cm}${v} }`;
-    }
+    case 'element':
+      return `${verb} element ${t} ${o.set} { ${elementItem(verb, o)} }`;
   }
+}
+
+/** What goes between the braces of an element command. */
+export function elementItem(verb: Verb, o: Extract<NftObject, { kind: 'element' }>): string {
+  if (verb === 'delete') return o.key;
+  let s = o.key;
+  if (o.comment !== undefined) s += ` comment "${o.comment}"`;
+  if (o.value !== undefined) s += ` : ${o.value}`;
+  return s;
 }

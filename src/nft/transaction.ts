@@ -1,7 +1,7 @@
 // A batch of operations applied atomically by one `nft -f -`. As knftables'
 // Transaction: each call validates its object and the first problem sticks;
 // nothing throws while building, and run() reports the sticky error.
-import { render, validate, type NftObject, type Operation, type Verb } from './objects.js';
+import { elementItem, render, validate, type NftObject, type Operation, type Verb } from './objects.js';
 
 const ELEMENTS_PER_LINE = 1000;
 
@@ -39,13 +39,13 @@ export class Transaction {
       const op = this.ops[i];
       const o = op.obj;
       if (o.kind !== 'element' || (op.verb !== 'add' && op.verb !== 'delete')) { s += render(this.family, this.table, op.verb, o) + '\n'; i++; continue; }
-      const items: string[] = [];
-      for (; i < this.ops.length && items.length < ELEMENTS_PER_LINE; i++) {
+      let line = `${op.verb} element ${this.family} ${this.table} ${o.set} { `;
+      for (let k = 0; i < this.ops.length && k < ELEMENTS_PER_LINE; i++, k++) {
         const n = this.ops[i], e = n.obj;
         if (n.verb !== op.verb || e.kind !== 'element' || e.set !== o.set) break;
-        items.push(render(this.family, this.table, n.verb, e).replace(/^[^{]*\{ | \}$/g, ''));
+        line += (k ? ', ' : '') + elementItem(n.verb, e);
       }
-      s += `${op.verb} element ${this.family} ${this.table} ${o.set} { ${items.join(', ')} }\n`;
+      s += line + ' }\n';
     }
     return s;
   }

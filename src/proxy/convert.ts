@@ -75,11 +75,20 @@ export function mergeEndpoints(slices: ServiceEndpoints[]): ServiceEndpoints {
       out.set(port, list);
     }
   }
-  for (const list of out.values()) list.sort((a, b) => ipNum(a.ip) - ipNum(b.ip) || a.port - b.port);
+  for (const [port, list] of out) {
+    if (list.length < 2) continue;
+    const keyed = list.map((e) => ({ n: ipNum(e.ip), e }));
+    keyed.sort((a, b) => a.n - b.n || a.e.port - b.e.port);
+    out.set(port, keyed.map((x) => x.e));
+  }
   return out;
 }
 
 export function ipNum(ip: string): number {
-  const [a, b, c, d] = ip.split('.').map(Number);
-  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+  let n = 0, octet = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) { n = n * 256 + octet; octet = 0; } else octet = octet * 10 + (c - 48);
+  }
+  return n * 256 + octet;
 }

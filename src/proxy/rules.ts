@@ -4,7 +4,8 @@
 // a ClusterIP (or an externalTrafficPolicy Cluster entry) maps straight to the
 // shared chain `pick-N` (N = its endpoint count), which DNATs through a
 // global map (one per protocol) keyed by `daddr . dport . numgen random mod N`. Hairpin
-// masquerade is one rule over a global set of `endpoint . endpoint` pairs.
+// masquerade is one rule over a global set of `endpoint . endpoint` pairs, for
+// this node's endpoints only (and those with no node).
 // Chains stay per service port only where behaviour is per service (Local
 // policies, firewalls), with one `numgen` rule per endpoint and no endpoint
 // chains; ClientIP affinity keeps kube-proxy's per-endpoint chains and sets.
@@ -135,7 +136,11 @@ function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], no
   } else if (localCh) {
     f.chains.push({ name: localCh, comment: pn, rules: [...(internalCh === localCh ? [masqOutside] : []), ...dnatRules(proto, cat.localEndpoints)] });
   }
-  for (const e of cat.allReachableEndpoints) f.elements.push({ set: S.hairpin, key: `${e.ip} . ${e.ip}` });
+  // Hairpin happens only where the pod's own traffic is DNATed: on its own node. A pod elsewhere
+  // reaches this node's DNAT only through a NodePort/external entry, which masquerades anyway
+  // (Cluster policy) or picks local endpoints only (Local). So remote endpoints need no pair,
+  // which keeps the set at the node's pod count instead of the cluster's endpoint count.
+  for (const e of cat.allReachableEndpoints) if (e.nodeName === undefined || e.nodeName === node.name) f.elements.push({ set: S.hairpin, key: `${e.ip} . ${e.ip}` });
 
   if (extCh === externalChain(p)) {
     const rules: RuleSpec[] = [];

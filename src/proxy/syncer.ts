@@ -17,7 +17,40 @@ const chainObj = (c: ChainSpec): NftObject => ({ kind: 'chain', name: c.name, ..
 const setObj = (s: SetSpec): NftObject => s.kind === 'set'
   ? { kind: 'set', name: s.name, type: s.type, flags: s.flags, timeout: s.timeout, comment: s.comment }
   : { kind: 'map', name: s.name, type: s.type, flags: s.flags, comment: s.comment };
-const elemObj = (e: ElementSpec): NftObject => ({ kind: 'element', ...e });
+const elemObj = (e: ElementSpec): NftObject => (e.value !== undefined
+  ? (e.comment !== undefined ? { kind: 'element', set: e.set, key: e.key, value: e.value, comment: e.comment } : { kind: 'element', set: e.set, key: e.key, value: e.value })
+  : (e.comment !== undefined ? { kind: 'element', set: e.set, key: e.key, comment: e.comment } : { kind: 'element', set: e.set, key: e.key }));
+
+/**
+ * Who wants one element: a single owner (the common case, no Map), or several
+ * in arrival order. The first owner's value is what the kernel holds.
+ */
+type Want = { owner: string; e: ElementSpec } | Map<string, ElementSpec>;
+const firstOf = (w: Want | undefined): ElementSpec | undefined =>
+  w === undefined ? undefined : w instanceof Map ? w.values().next().value : w.e;
+/** Adds an owner; mutates `w` only when it is a Map the caller owns. */
+function withOwner(w: Want | undefined, owner: string, e: ElementSpec): Want {
+  if (w === undefined) return { owner, e };
+  if (w instanceof Map) { w.set(owner, e); return w; }
+  if (w.owner === owner) return { owner, e };
+  return new Map([[w.owner, w.e], [owner, e]]);
+}
+function withoutOwner(w: Want | undefined, owner: string): Want | undefined {
+  if (w === undefined) return undefined;
+  if (w instanceof Map) { w.delete(owner); return w.size ? w : undefined; }
+  return w.owner === owner ? undefined : w;
+}
+
+/** Element operations grouped by set: nft evaluates each command on its own, so one line per set run is much cheaper. */
+class ElementOps {
+  private readonly bySet = new Map<string, NftObject[]>();
+  push(set: string, o: NftObject): void {
+    const l = this.bySet.get(set);
+    if (l) l.push(o);
+    else this.bySet.set(set, [o]);
+  }
+  *[Symbol.iterator](): IterableIterator<NftObject> { for (const l of this.bySet.values()) yield* l; }
+}
 const dynamic = (s: SetSpec): boolean => (s.flags ?? []).includes('dynamic');
 
 /** Operations in the order the kernel needs: declarations, flushes, element deletes, rules, element adds, deletes. */
@@ -25,9 +58,9 @@ class Phases {
   readonly sets: NftObject[] = [];
   readonly chains: NftObject[] = [];
   readonly flushes: NftObject[] = [];
-  readonly elemDeletes: NftObject[] = [];
+  readonly elemDeletes = new ElementOps();
   readonly rules: NftObject[] = [];
-  readonly elemAdds: NftObject[] = [];
+  readonly elemAdds = new ElementOps();
   readonly chainDeletes: NftObject[] = [];
   readonly setDeletes: NftObject[] = [];
 
@@ -49,10 +82,8 @@ class Phases {
 
 export class Syncer {
   private fragments = new Map<string, Fragment>();
-  /** Element → owners that want it, in arrival order; the first owner's value wins. */
-  private wanted = new Map<string, Map<string, ElementSpec>>();
-  /** Elements as written to the kernel. */
-  private kernel = new Map<string, ElementSpec>();
+  /** Element → owners that want it; the first owner's value is what the kernel holds. */
+  private wanted = new Map<string, Want>();
   /** Shared chain → how many fragments want it. */
   private shared = new Map<string, { spec: ChainSpec; n: number }>();
   private recreate = false;
@@ -73,8 +104,7 @@ export class Syncer {
     tx.add({ kind: 'table', comment: this.tableComment });
     if (recreate) tx.delete({ kind: 'table' }).add({ kind: 'table', comment: this.tableComment });
     const ph = new Phases();
-    const wanted = new Map<string, Map<string, ElementSpec>>();
-    const kernel = new Map<string, ElementSpec>();
+    const wanted = new Map<string, Want>();
     const desiredNames = new Set<string>();
     for (const [owner, f] of all) {
       for (const s of f.sets) {
@@ -88,7 +118,7 @@ export class Syncer {
         if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
         ph.addRules(c);
       }
-      for (const e of f.elements) addWanted(wanted, owner, e);
+      for (const e of f.elements) { const k = ek(e.set, e.key); const w = wanted.get(k); const n = withOwner(w, owner, e); if (n !== w) wanted.set(k, n); }
     }
     const shared = countShared(all.values());
     for (const { spec: c } of shared.values()) {
@@ -97,11 +127,7 @@ export class Syncer {
       if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
       ph.addRules(c);
     }
-    for (const [k, owners] of wanted) {
-      const e = owners.values().next().value!;
-      kernel.set(k, e);
-      ph.elemAdds.push(elemObj(e));
-    }
+    for (const w of wanted.values()) { const e = firstOf(w)!; ph.elemAdds.push(e.set, elemObj(e)); }
     for (const name of chains) if (!desiredNames.has(name)) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
     for (const name of sets) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'set', name, type: '' });
     for (const name of maps) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'map', name, type: '' });
@@ -122,26 +148,25 @@ export class Syncer {
     for (const f of all.values()) this.count(f, 1);
     for (const { spec } of shared.values()) this.count({ chains: [spec], sets: [], elements: [] }, 1);
     this.wanted = wanted;
-    this.kernel = kernel;
     return this.stats(true, tx);
   }
 
   /** Writes only the differences for the owners in `updates` (undefined: owner gone). */
   async partial(updates: Map<string, Fragment | undefined>): Promise<SyncStats> {
     const ph = new Phases();
-    const touched = new Set<string>();
-    const wanted = new Map<string, Map<string, ElementSpec>>();
-    const getWanted = (k: string): Map<string, ElementSpec> => {
-      let w = wanted.get(k);
-      if (!w) { w = new Map(this.wanted.get(k)); wanted.set(k, w); }
-      return w;
+    // Copy-on-write: the keys this sync touches, with their owners after it (undefined: none).
+    const wanted = new Map<string, Want | undefined>();
+    const working = (k: string): Want | undefined => {
+      if (wanted.has(k)) return wanted.get(k);
+      const w = this.wanted.get(k);
+      return w instanceof Map ? new Map(w) : w;
     };
     for (const [owner, next] of updates) {
       const prev = this.fragments.get(owner);
       diffChains(ph, prev?.chains ?? [], next?.chains ?? []);
       diffSets(ph, prev?.sets ?? [], next?.sets ?? []);
-      for (const e of prev?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).delete(owner); touched.add(k); }
-      for (const e of next?.elements ?? []) { const k = ek(e.set, e.key); getWanted(k).set(owner, e); touched.add(k); }
+      for (const e of prev?.elements ?? []) { const k = ek(e.set, e.key); wanted.set(k, withoutOwner(working(k), owner)); }
+      for (const e of next?.elements ?? []) { const k = ek(e.set, e.key); wanted.set(k, withOwner(working(k), owner, e)); }
     }
     const shared = new Map<string, { spec: ChainSpec; n: number }>();
     const bump = (c: ChainSpec, d: number): void => {
@@ -158,14 +183,11 @@ export class Syncer {
       if (!before && e.n > 0) { ph.chains.push(chainObj(e.spec)); ph.addRules(e.spec); }
       if (before > 0 && e.n <= 0) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
     }
-    const kernelNext = new Map<string, ElementSpec | undefined>();
-    for (const k of touched) {
-      const want = getWanted(k).values().next().value as ElementSpec | undefined;
-      const have = this.kernel.get(k);
+    for (const [k, w] of wanted) {
+      const want = firstOf(w), have = firstOf(this.wanted.get(k));
       if (want && have && want.value === have.value && want.comment === have.comment) continue;
-      if (have) ph.elemDeletes.push({ kind: 'element', set: have.set, key: have.key });
-      if (want) ph.elemAdds.push(elemObj(want));
-      kernelNext.set(k, want);
+      if (have) ph.elemDeletes.push(have.set, { kind: 'element', set: have.set, key: have.key });
+      if (want) ph.elemAdds.push(want.set, elemObj(want));
     }
     const tx = this.nft.newTransaction();
     ph.emit(tx);
@@ -178,12 +200,8 @@ export class Syncer {
       else this.fragments.delete(owner);
     }
     for (const [k, w] of wanted) {
-      if (w.size) this.wanted.set(k, w);
+      if (w) this.wanted.set(k, w);
       else this.wanted.delete(k);
-    }
-    for (const [k, e] of kernelNext) {
-      if (e) this.kernel.set(k, e);
-      else this.kernel.delete(k);
     }
     for (const [name, e] of shared) {
       const before = this.shared.get(name)?.n ?? 0;
@@ -201,7 +219,7 @@ export class Syncer {
   }
 
   private stats(full: boolean, tx: Transaction): SyncStats {
-    this.lastStats = { full, operations: tx.numOperations(), chains: this.nChains, rules: this.nRules, elements: this.kernel.size };
+    this.lastStats = { full, operations: tx.numOperations(), chains: this.nChains, rules: this.nRules, elements: this.wanted.size };
     return this.lastStats;
   }
 }
@@ -218,12 +236,6 @@ function countShared(fs: Iterable<Fragment>): Map<string, { spec: ChainSpec; n: 
   return m;
 }
 
-function addWanted(w: Map<string, Map<string, ElementSpec>>, owner: string, e: ElementSpec): void {
-  const k = ek(e.set, e.key);
-  let m = w.get(k);
-  if (!m) w.set(k, (m = new Map()));
-  m.set(owner, e);
-}
 
 function diffChains(ph: Phases, prev: ChainSpec[], next: ChainSpec[]): void {
   const old = new Map(prev.map((c) => [c.name, c]));

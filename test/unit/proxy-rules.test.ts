@@ -167,6 +167,35 @@ test('flows: hairpin (a pod reaching itself through its service) is masqueraded'
   { name: 'other pod → service', pkt: P('10.180.0.7', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080'] } },
 ]));
 
+test('flows: hairpin pairs only for this node\'s endpoints (and node-less ones); remote endpoints add none', async () => {
+  const { nft, core } = setup();
+  core.onService(undefined, s1());
+  core.onSlice(sl1([ep('10.180.0.1', 'node-1'), ep('10.180.0.2', 'node-2'), ep('10.180.0.3')]), false);
+  await core.sync();
+  const pairs = nft.dump().split('\n').filter((l) => l.startsWith('add element ip kubesvc hairpin'));
+  assert.deepEqual(pairs.map((l) => /\{ (.*) \}/.exec(l)![1]).sort(), ['10.180.0.1 . 10.180.0.1', '10.180.0.3 . 10.180.0.3']);
+  await flows([s1()], [sl1([ep('10.180.0.1', 'node-1'), ep('10.180.0.2', 'node-2')])], [
+    { name: 'local endpoint → own service: may hairpin, masqueraded', pkt: P('10.180.0.1', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080', '10.180.0.2:8080'], masq: true } },
+    { name: 'other local pod → service: never masqueraded', pkt: P('10.180.0.7', '172.30.0.41', 80), want: { verdict: 'ACCEPT', endpoints: ['10.180.0.1:8080', '10.180.0.2:8080'] } },
+  ]);
+  const t = (await (async () => { const x = setup(); x.core.onService(undefined, s1()); x.core.onSlice(sl1([ep('10.180.0.1', 'node-1'), ep('10.180.0.2', 'node-2')]), false); await x.core.sync(); return x.tracer(); })());
+  const r = t.trace(P('10.180.0.1', '172.30.0.41', 80));
+  assert.deepEqual(r.branches.map((b) => [b.endpoint, b.masq]).sort(), [['10.180.0.1:8080', true], ['10.180.0.2:8080', false]]);
+});
+
+test('a full sync writes one element line per set run, not one per service', async () => {
+  const { nft, core } = setup();
+  for (let i = 1; i <= 50; i++) {
+    core.onService(undefined, svc('ns', `s${i}`, { clusterIP: `172.30.1.${i}` }));
+    core.onSlice(slice('ns', `s${i}`, `s${i}-a`, [{ port: 8080 }], [{ ip: `10.180.0.${i}`, node: 'node-1' }, { ip: `10.180.1.${i}`, node: 'node-2' }]), false);
+  }
+  await core.sync();
+  const lines = nft.lastTransaction!.toString().split('\n').filter((l) => l.startsWith('add element'));
+  const sets = lines.map((l) => l.split(' ')[4]);
+  assert.equal(new Set(sets).size, sets.length, `one line per set: ${sets.join(', ')}`);
+  assert.equal((await core.sync()).operations, 0);
+});
+
 test('flows: no endpoints → reject; terminating endpoints only as a fallback', async () => {
   await flows([s1(), svc('ns2', 'u', { clusterIP: '172.30.0.42', ports: [{ port: 53, protocol: 'UDP' }] })], [sl1([])], [
     { name: 'tcp, no endpoints', pkt: P('10.0.0.5', '172.30.0.41', 80), want: { verdict: 'REJECT' } },

@@ -1,0 +1,172 @@
+// bench/proxy-data: the proxy's data plane. One node netns (bridge cbr0, the
+// kubesvc table written by the real ProxyCore → Syncer → ExecNft path for one
+// ClusterIP service with one endpoint), a server pod netns (node:http answering
+// a short body), a client pod netns running wrk. In the same run, alternating:
+// wrk through the ClusterIP vs directly to the pod IP, in keep-alive mode and in
+// new-connection mode (`Connection: close`). Reports medians and the ratio
+// ClusterIP/direct per mode.
+//
+// State reset before every run (so no run inherits another's conntrack or
+// TIME_WAIT): `conntrack -F` in the node netns (the bridge calls netfilter, so
+// both paths are tracked there), then a settle pause. Per-netns sysctls, set
+// only in the namespaces this bench creates, and why:
+//   client: ip_local_port_range 1024–65535 and tcp_tw_reuse=1, so new-connection
+//           runs never stall on ephemeral ports (wrk closes too, leaving TIME_WAIT here);
+//   server: tcp_max_tw_buckets=0. With `Connection: close` the server closes first and
+//           keeps TIME_WAIT for 60 s (not tunable); a client reusing that port (it must,
+//           at thousands of connections/s) then has its SYN ignored and retransmits
+//           after 1 s, on either path, which made runs noisy and order-dependent. Without
+//           server TIME_WAIT both paths see clean port reuse; the node's conntrack still
+//           tracks every flow through TIME_WAIT (120 s), and that stays in the measurement.
+//   node:   ip_forward=1 (routes pod → ClusterIP), and the proxy's own conntrack
+//           settings (conntrackSysctls: what the agent applies to a node).
+//
+// Run: npm run build && node dist/bench/proxy-data.js [--pairs 5] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx]
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ExecNft } from '../src/nft/exec.js';
+import { ProxyCore } from '../src/proxy/core.js';
+import { conntrackSysctls } from '../src/proxy/conntrack-sysctl.js';
+import type { KubeObject } from '../src/api/object.js';
+
+const { values } = parseArgs({ options: {
+  pairs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
+  settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false },
+} });
+const PAIRS = Number(values.pairs), SECONDS = Number(values.seconds), CONNS = Number(values.connections), SETTLE = Number(values.settle);
+const id = randomBytes(3).toString('hex');
+const NET = `10.78.${(parseInt(id.slice(0, 2), 16) % 200) + 20}`;
+const NS = { node: `ksvc-b${id}-node`, srv: `ksvc-b${id}-srv`, cli: `ksvc-b${id}-cli` };
+const IP = { node: `${NET}.1`, srv: `${NET}.10`, cli: `${NET}.20` };
+const CIP = '10.96.78.10';
+const PORT = 8080;
+const procs: ChildProcess[] = [];
+
+const sh = (...argv: string[]): string => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+function setup(): void {
+  for (const ns of Object.values(NS)) sh('ip', 'netns', 'add', ns);
+  const n = NS.node;
+  sh('ip', '-n', n, 'link', 'set', 'lo', 'up');
+  sh('ip', '-n', n, 'link', 'add', 'cbr0', 'type', 'bridge');
+  sh('ip', '-n', n, 'addr', 'add', `${IP.node}/24`, 'dev', 'cbr0');
+  sh('ip', '-n', n, 'link', 'set', 'cbr0', 'up');
+  // The service CIDR needs a route (a real node has its default route): a veth pair stands in.
+  sh('ip', '-n', n, 'link', 'add', 'svc0', 'type', 'veth', 'peer', 'name', 'svc1');
+  sh('ip', '-n', n, 'link', 'set', 'svc0', 'up');
+  sh('ip', '-n', n, 'link', 'set', 'svc1', 'up');
+  sh('ip', '-n', n, 'route', 'add', '10.96.0.0/12', 'dev', 'svc0');
+  inNs(n, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+  for (const [k, v] of Object.entries(conntrackSysctls())) inNs(n, 'sysctl', '-qw', `${k}=${v}`);
+  for (const p of ['srv', 'cli'] as const) {
+    const ns = NS[p];
+    sh('ip', '-n', n, 'link', 'add', `veth-${p}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'master', 'cbr0', 'up');
+    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'type', 'bridge_slave', 'hairpin', 'on');
+    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    sh('ip', '-n', ns, 'addr', 'add', `${IP[p]}/24`, 'dev', 'eth0');
+    sh('ip', '-n', ns, 'link', 'set', 'eth0', 'up');
+    sh('ip', '-n', ns, 'route', 'add', 'default', 'via', IP.node);
+  }
+  inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535');
+  inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1');
+  inNs(NS.srv, 'sysctl', '-qw', 'net.ipv4.tcp_max_tw_buckets=0');
+}
+
+function cleanup(): void {
+  for (const p of procs) if (p.pid && p.exitCode === null) { try { process.kill(p.pid); } catch { /* gone */ } }
+  // `ip netns exec` may leave children: stop what runs in our namespaces, by pid.
+  for (const ns of Object.values(NS)) {
+    for (const pid of spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? []) { try { process.kill(Number(pid)); } catch { /* gone */ } }
+  }
+  for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
+}
+
+async function startServer(): Promise<void> {
+  const code = `const s=require('http').createServer((q,r)=>{r.setHeader('Content-Type','text/plain');r.end('hello from pod\\n')});s.keepAliveTimeout=60000;s.listen(${PORT},'${IP.srv}',()=>console.log('up'))`;
+  const child = spawn('ip', ['netns', 'exec', NS.srv, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  procs.push(child);
+  await new Promise<void>((resolve, reject) => { child.stdout!.once('data', () => resolve()); child.once('exit', () => reject(new Error('server exited'))); });
+}
+
+async function program(): Promise<void> {
+  const nft = new ExecNft({ table: 'kubesvc', netns: NS.node });
+  const core = new ProxyCore(nft, { node: { name: 'node-1', ips: [IP.node] }, clusterCIDR: `${NET}.0/24`, serviceCIDR: '10.96.0.0/12' });
+  core.onService(undefined, { metadata: { namespace: 'bench', name: 'web' }, spec: { type: 'ClusterIP', clusterIP: CIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } } as KubeObject);
+  core.onSlice({
+    metadata: { namespace: 'bench', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4',
+    ports: [{ name: 'http', port: PORT, protocol: 'TCP' }], endpoints: [{ addresses: [IP.srv], conditions: { ready: true }, nodeName: 'node-1' }],
+  } as KubeObject, false);
+  await core.sync();
+}
+
+interface Run { rps: number; errors: number }
+
+function wrk(url: string, close: boolean): Run {
+  const args = ['netns', 'exec', NS.cli, 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, ...(close ? ['-H', 'Connection: close'] : []), url];
+  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout ?? '');
+  if (!m) throw new Error(`wrk failed: ${r.stdout}${r.stderr}`);
+  const err = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(r.stdout);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout);
+  const errors = (err ? err.slice(1).reduce((a, x) => a + Number(x), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0);
+  return { rps: Number(m[1]), errors };
+}
+
+/** --diag: what a run left behind (conntrack entries, TIME_WAIT sockets) and the TCP counters that explain a slow run. */
+function diag(label: string): void {
+  if (!values.diag) return;
+  const count = (ns: string, ...argv: string[]): string => spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8' }).stdout.trim();
+  const ct = count(NS.node, 'conntrack', '-C');
+  const tw = (ns: string): number => count(ns, 'ss', '-tanH', 'state', 'time-wait').split('\n').filter(Boolean).length;
+  const nstat = (ns: string): string => count(ns, 'nstat', '-az', 'TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPTimeWaitOverflow', 'TcpRetransSegs', 'TcpExtTCPSynRetrans', 'TcpExtTW', 'TcpExtTWRecycled')
+    .split('\n').filter((l) => /^Tcp/.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join('=')).join(' ');
+  console.log(`  [${label}] conntrack ${ct}; TIME_WAIT srv ${tw(NS.srv)} cli ${tw(NS.cli)}; srv ${nstat(NS.srv)}; cli ${nstat(NS.cli)}`);
+}
+
+async function reset(): Promise<void> {
+  spawnSync('ip', ['netns', 'exec', NS.node, 'conntrack', '-F'], { stdio: 'ignore' });
+  await sleep(SETTLE * 1000);
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0 || spawnSync('nft', ['--version']).status !== 0 || spawnSync('wrk', ['-v']).error) throw new Error('needs root, nft and wrk');
+  if (values.server !== 'node') throw new Error('only --server node is built in');
+  const onSignal = (): void => { cleanup(); process.exit(130); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    setup();
+    await startServer();
+    await program();
+    const probe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', `http://${CIP}/`);
+    if (!probe.includes('hello')) throw new Error(`ClusterIP probe failed: ${probe}`);
+    const targets = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/` } as const;
+    console.log(`data plane: wrk -t1 -c${CONNS}, ${PAIRS} alternating pairs × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
+    for (const [mode, close] of [['keep-alive', false], ['new connection', true]] as const) {
+      const res: Record<'clusterIP' | 'direct', Run[]> = { clusterIP: [], direct: [] };
+      await reset();
+      wrk(targets.direct, close); // warm-up, discarded
+      for (let i = 0; i < PAIRS; i++) {
+        const order = i % 2 ? (['direct', 'clusterIP'] as const) : (['clusterIP', 'direct'] as const);
+        for (const t of order) {
+          await reset();
+          res[t].push(wrk(targets[t], close));
+          diag(`${mode} ${t} ${res[t].at(-1)!.rps.toFixed(0)} req/s`);
+        }
+      }
+      const c = median(res.clusterIP.map((r) => r.rps)), d = median(res.direct.map((r) => r.rps));
+      const fmt = (rs: Run[]): string => rs.map((r) => r.rps.toFixed(0)).join(' ');
+      const errs = (rs: Run[]): number => rs.reduce((a, r) => a + r.errors, 0);
+      console.log(`${mode}: ClusterIP median ${c.toFixed(0)} req/s [${fmt(res.clusterIP)}] errors ${errs(res.clusterIP)}; direct median ${d.toFixed(0)} req/s [${fmt(res.direct)}] errors ${errs(res.direct)}; ratio ${(c / d).toFixed(3)}`);
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
