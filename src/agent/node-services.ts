@@ -1,12 +1,26 @@
 // The node's share of the Service machinery, started by the agent once its
 // Node is registered: the nftables proxy and the LoadBalancer/externalIP announcer.
+import { writeFileSync } from 'node:fs';
 import { startProxy } from '../proxy/index.js';
+import { conntrackSysctls } from '../proxy/conntrack-sysctl.js';
 import { startAnnouncer } from '../agent-announce/announcer.js';
 import type { ProxyStartOptions } from './agent.js';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 
+/** The agent runs inside its node netns, where these /proc/sys keys are per-namespace. */
+function applyConntrackSysctls(): void {
+  for (const [k, v] of Object.entries(conntrackSysctls())) {
+    try {
+      writeFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, v);
+    } catch (e) {
+      console.error(`kubesvc agent: sysctl ${k}=${v}: ${(e as Error).message}`);
+    }
+  }
+}
+
 export async function startNodeServices(o: ProxyStartOptions & { serviceCIDR: string }): Promise<{ stop(): Promise<void> }> {
+  applyConntrackSysctls();
   const proxy = await startProxy({
     client: o.client,
     nodeName: o.nodeName,
