@@ -1,17 +1,21 @@
 // bench/dns: dnsperf against kubesvc dns holding 10,000 Services, and against
 // dnsmasq serving the same 10,000 names from a hosts file, in the same run.
 // The record index is fed from a synthetic list of Services (no API server: the
-// informer path is covered by the integration tests); the kubesvc DNS server
-// runs in this process with metrics on, dnsmasq and dnsperf are child processes,
-// everything on 127.0.0.1. Runs alternate between the two servers and the
-// medians are reported: throughput at saturation (dnsperf -q 100), then latency
-// percentiles at a fixed offered load (dnsperf -Q, per-query latencies via -v).
+// informer path is covered by the integration tests). Both servers run as their
+// own processes, so neither shares a CPU budget with this driver: kubesvc dns is
+// this same script re-run with --serve (optionally --workers N), dnsmasq and
+// dnsperf are child processes, everything on 127.0.0.1. Runs alternate between
+// the two servers and the medians are reported: throughput at saturation
+// (dnsperf -q 100), then latency percentiles at a fixed offered load (dnsperf -Q,
+// per-query latencies via -v).
 //
-// Run: npm run build && node dist/bench/dns.js [--services N] [--seconds S] [--rounds R] [--qps Q]
+// Run: npx tsx bench/dns.ts [--services N] [--seconds S] [--rounds R] [--qps Q] [--workers W[,W2...]] [--profile DIR]
+//  (or compiled: npm run build && node dist/bench/dns.js ...). --profile writes the
+//  kubesvc server's V8 CPU profiles (node --cpu-prof) into DIR.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import dnsPacket from 'dns-packet';
@@ -19,15 +23,66 @@ import { defaultConfig } from '../src/dns/answer.js';
 import { RecordIndex } from '../src/dns/kubernetes/index.js';
 import { DnsMetrics } from '../src/dns/metrics.js';
 import { DnsServer } from '../src/dns/server.js';
+import { forkWorkers, isWorker, tellPrimary } from '../src/dns/workers.js';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, qps: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' },
+    qps: { type: 'string', default: '10000' }, workers: { type: 'string', default: '1' }, profile: { type: 'string' },
+    // Internal: run only the kubesvc DNS server on this port (the driver starts it so).
+    serve: { type: 'string' },
+  },
+});
 const N = Number(values.services), SECONDS = Number(values.seconds), ROUNDS = Number(values.rounds), FIXED_QPS = Number(values.qps);
+/** --workers 1 or a list, 1,2: one kubesvc dns process per entry, measured side by side. */
+const WORKER_COUNTS = values.workers!.split(',').map(Number);
+if (WORKER_COUNTS.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`--workers: "${values.workers}" is not a count or a list of counts`);
 
 interface Svc { ns: string; name: string; ip: string }
 
 function synthetic(n: number): Svc[] {
   // 100 namespaces; ClusterIPs walk 10.96.0.0/12 from 10.96.1.0.
   return Array.from({ length: n }, (_, i) => ({ ns: `ns-${i % 100}`, name: `svc-${i}`, ip: `10.${96 + ((i + 256) >> 16)}.${((i + 256) >> 8) & 255}.${(i + 256) & 255}` }));
+}
+
+/** --serve PORT: the kubesvc DNS server alone, with N synthetic services and metrics on; "ready" on stdout. */
+async function serve(port: number): Promise<void> {
+  const workers = WORKER_COUNTS[0];
+  if (workers > 1 && !isWorker()) {
+    const pool = await forkWorkers(workers, (l) => console.error(`bench/dns serve: ${l}`));
+    console.log(`ready ${pool.port} workers ${pool.size}`);
+    await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+    await pool.stop();
+    return;
+  }
+  const index = new RecordIndex();
+  for (const s of synthetic(N)) index.upsertService({ namespace: s.ns, name: s.name, type: 'ClusterIP', headless: false, clusterIPs: [s.ip], externalName: '', ports: [{ name: 'http', port: 80, protocol: 'tcp' }], publishNotReadyAddresses: false });
+  const server = new DnsServer({ host: '127.0.0.1', port, index, config: defaultConfig(), metrics: new DnsMetrics(), log: () => {} });
+  const at = await server.start();
+  if (isWorker()) tellPrimary('ready', at);
+  else console.log(`ready ${at.port} workers 1`);
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await server.close();
+}
+
+/** Starts this script with --serve as its own process (under the same loader, e.g. tsx) and waits for "ready". */
+async function startServer(port: number, workers: number): Promise<ChildProcess> {
+  const prof = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const args = [...process.execArgv, ...prof, process.argv[1], '--serve', String(port), '--services', String(N), '--workers', String(workers)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (/^ready /m.test(out)) resolve(); });
+    child.once('exit', (code) => reject(new Error(`kubesvc dns bench server exited ${code}`)));
+  });
+  return child;
+}
+
+async function stopChild(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await exited;
 }
 
 async function freePort(): Promise<number> {
@@ -84,11 +139,13 @@ async function latency(port: number, queries: string, qps: number, seconds: numb
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const f = (x: number, d = 0): string => x.toFixed(d);
 
+interface Target { name: string; port: number; tput: Throughput[]; lat: Array<{ p50: number; p99: number; p999: number }> }
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-dns-'));
   chmodSync(dir, 0o755);
   let dnsmasq: ChildProcess | undefined;
-  let server: DnsServer | undefined;
+  const servers: ChildProcess[] = [];
   try {
     const svcs = synthetic(N);
     const fqdn = (s: Svc): string => `${s.name}.${s.ns}.svc.cluster.local`;
@@ -98,56 +155,58 @@ async function main(): Promise<void> {
     writeFileSync(queries, order.map((s) => `${fqdn(s)} A\n`).join(''));
     const hosts = join(dir, 'hosts');
     writeFileSync(hosts, svcs.map((s) => `${s.ip} ${fqdn(s)}\n`).join(''));
+    const probe = fqdn(svcs[N - 1]);
 
-    const index = new RecordIndex();
-    const t0 = performance.now();
-    for (const s of svcs) index.upsertService({ namespace: s.ns, name: s.name, type: 'ClusterIP', headless: false, clusterIPs: [s.ip], externalName: '', ports: [{ name: 'http', port: 80, protocol: 'tcp' }], publishNotReadyAddresses: false });
-    const indexMs = performance.now() - t0;
-    server = new DnsServer({ host: '127.0.0.1', port: await freePort(), index, config: defaultConfig(), metrics: new DnsMetrics(), log: () => {} });
-    const kPort = (await server.start()).port;
+    // One kubesvc dns process per --workers value, each its own process like dnsmasq.
+    const targets: Target[] = [];
+    const started: string[] = [];
+    for (const w of WORKER_COUNTS) {
+      const t0 = performance.now();
+      const port = await freePort();
+      servers.push(await startServer(port, w));
+      if (!(await answers(port, probe))) throw new Error(`kubesvc dns (${w} workers) does not answer`);
+      started.push(`${w} worker${w > 1 ? 's' : ''} up in ${f(performance.now() - t0)} ms`);
+      targets.push({ name: WORKER_COUNTS.length > 1 || w > 1 ? `kubesvc dns ×${w}` : 'kubesvc dns', port, tput: [], lat: [] });
+    }
 
     const mPort = await freePort();
     dnsmasq = spawn('dnsmasq', ['--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', `--addn-hosts=${hosts}`, '--bind-interfaces',
       '--listen-address=127.0.0.1', `--port=${mPort}`, '--pid-file=', '--user=root', '--local-ttl=5', '--cache-size=10000'], { stdio: 'ignore' });
-    const probe = fqdn(svcs[N - 1]);
     for (let i = 0; !(await answers(mPort, probe)); i++) {
       if (i > 50 || dnsmasq.exitCode !== null) throw new Error('dnsmasq did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (!(await answers(kPort, probe))) throw new Error('kubesvc dns does not answer');
+    const m: Target = { name: 'dnsmasq', port: mPort, tput: [], lat: [] };
+    const all = [...targets, m];
 
-    console.log(`bench/dns: ${N} services (synthetic index, built in ${f(indexMs)} ms), dnsperf ${SECONDS}s × ${ROUNDS} rounds each, alternating; ${process.version}`);
-    // Warm both (caches, JIT) before measuring.
-    await throughput(kPort, queries, 2);
-    await throughput(mPort, queries, 2);
-    const k: Throughput[] = [], m: Throughput[] = [];
+    console.log(`bench/dns: ${N} services (synthetic index; kubesvc dns: ${started.join(', ')}), dnsperf ${SECONDS}s × ${ROUNDS} rounds each, alternating; ${process.version}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`reproduce: ${reproduce}`);
+    // Warm all (caches, JIT) before measuring.
+    for (const t of all) await throughput(t.port, queries, 2);
     for (let r = 0; r < ROUNDS; r++) {
-      k.push(await throughput(kPort, queries, SECONDS));
-      m.push(await throughput(mPort, queries, SECONDS));
-      console.log(`  round ${r + 1}: kubesvc ${f(k[r].qps)} qps (lost ${k[r].lost}), dnsmasq ${f(m[r].qps)} qps (lost ${m[r].lost})`);
+      for (const t of all) t.tput.push(await throughput(t.port, queries, SECONDS));
+      console.log(`  round ${r + 1}: ${all.map((t) => `${t.name} ${f(t.tput[r].qps)} qps (lost ${t.tput[r].lost})`).join(', ')}`);
     }
-    const kl = [], ml = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      kl.push(await latency(kPort, queries, FIXED_QPS, 5, dir));
-      ml.push(await latency(mPort, queries, FIXED_QPS, 5, dir));
+    for (let r = 0; r < ROUNDS; r++) for (const t of all) t.lat.push(await latency(t.port, queries, FIXED_QPS, 5, dir));
+
+    const lat = (t: Target, k: 'p50' | 'p99' | 'p999'): string => f(median(t.lat.map((x) => x[k])), 3);
+    console.log('');
+    console.log(`| server | QPS (median, saturated) | vs dnsmasq (median of per-round ratios) | avg latency at saturation | p50 / p99 / p99.9 at ${FIXED_QPS} qps |`);
+    console.log('|---|---|---|---|---|');
+    // The machine's load moves between rounds: a round's ratio compares runs seconds apart.
+    const ratio = (t: Target): number => median(t.tput.map((x, r) => x.qps / m.tput[r].qps));
+    for (const t of all) {
+      console.log(`| ${t.name} | ${f(median(t.tput.map((x) => x.qps)))} | ${ratio(t).toFixed(2)}× | ${f(median(t.tput.map((x) => x.avgMs)), 3)} ms | ${lat(t, 'p50')} / ${lat(t, 'p99')} / ${lat(t, 'p999')} ms |`);
     }
-    const kq = median(k.map((x) => x.qps)), mq = median(m.map((x) => x.qps));
     console.log('');
-    console.log('| server | QPS (median, saturated) | avg latency at saturation | p50 / p99 / p99.9 at ' + FIXED_QPS + ' qps |');
-    console.log('|---|---|---|---|');
-    console.log(`| kubesvc dns | ${f(kq)} | ${f(median(k.map((x) => x.avgMs)), 3)} ms | ${f(median(kl.map((x) => x.p50)), 3)} / ${f(median(kl.map((x) => x.p99)), 3)} / ${f(median(kl.map((x) => x.p999)), 3)} ms |`);
-    console.log(`| dnsmasq | ${f(mq)} | ${f(median(m.map((x) => x.avgMs)), 3)} ms | ${f(median(ml.map((x) => x.p50)), 3)} / ${f(median(ml.map((x) => x.p99)), 3)} / ${f(median(ml.map((x) => x.p999)), 3)} ms |`);
-    console.log('');
-    console.log(`QPS ratio kubesvc/dnsmasq: ${(kq / mq).toFixed(2)}× (target ≥ 1.0×); kubesvc p99 at ${FIXED_QPS} qps: ${f(median(kl.map((x) => x.p99)), 3)} ms (target < 2 ms)`);
+    for (const t of targets) console.log(`${t.name}: QPS ratio vs dnsmasq ${ratio(t).toFixed(2)}× (target ≥ 1.0×); p99 at ${FIXED_QPS} qps ${lat(t, 'p99')} ms (target < 2 ms; dnsmasq ${lat(m, 'p99')} ms)`);
   } finally {
-    if (dnsmasq && dnsmasq.exitCode === null) {
-      const exited = new Promise((r) => dnsmasq!.once('exit', r));
-      dnsmasq.kill('SIGTERM');
-      await exited;
-    }
-    await server?.close();
+    await stopChild(dnsmasq);
+    for (const s of servers) await stopChild(s);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+const reproduce = `npx tsx bench/dns.ts --services ${N} --seconds ${SECONDS} --rounds ${ROUNDS} --qps ${FIXED_QPS} --workers ${values.workers}`;
+
+(values.serve !== undefined ? serve(Number(values.serve)) : main()).catch((e) => { console.error(e); process.exitCode = 1; });

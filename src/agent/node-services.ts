@@ -1,6 +1,8 @@
 // The node's share of the Service machinery, started by the agent once its
 // Node is registered: the nftables proxy and the LoadBalancer/externalIP announcer.
 import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { BRIDGE } from './net/names.js';
 import { startProxy } from '../proxy/index.js';
 import { conntrackSysctls } from '../proxy/conntrack-sysctl.js';
 import { startAnnouncer } from '../agent-announce/announcer.js';
@@ -19,8 +21,22 @@ function applyConntrackSysctls(): void {
   }
 }
 
+/**
+ * Nodes have no default route, so without this a packet for an unallocated
+ * ClusterIP would die in routing (ENETUNREACH) before the proxy's forward-hook
+ * reject could answer it; routed at the pod bridge, it reaches that rule.
+ */
+function routeServiceCIDR(cidr: string): void {
+  try {
+    execFileSync('ip', ['route', 'replace', cidr, 'dev', BRIDGE], { stdio: 'pipe' });
+  } catch (e) {
+    console.error(`kubesvc agent: route ${cidr} dev ${BRIDGE}: ${(e as Error).message}`);
+  }
+}
+
 export async function startNodeServices(o: ProxyStartOptions & { serviceCIDR: string }): Promise<{ stop(): Promise<void> }> {
   applyConntrackSysctls();
+  routeServiceCIDR(o.serviceCIDR);
   const proxy = await startProxy({
     client: o.client,
     nodeName: o.nodeName,

@@ -21,6 +21,7 @@ export function agentArgs(plan: ClusterPlan, node: NodePlan, s: AgentSpec): stri
     '--node-ip', node.ip,
     '--pod-cidr', node.podCIDR,
     '--cluster-cidr', plan.clusterCIDR,
+    '--service-cidr', plan.serviceCIDR,
     '--cluster-dns', plan.dnsIP,
     '--cluster-domain', plan.clusterDomain,
     '--data-dir', s.dataDir,

@@ -61,7 +61,9 @@ export class HostNet {
   }
 
   async createBridge(bridge: string, addr: string): Promise<void> {
-    await this.ip.run(['link', 'add', bridge, 'type', 'bridge']);
+    // The host's own firewall never sees our bridged frames (bridge-nf-call-*): the
+    // cluster's traffic is the node namespaces' business, and host rules must not drop it.
+    await this.ip.run(['link', 'add', bridge, 'type', 'bridge', 'nf_call_iptables', '0', 'nf_call_ip6tables', '0', 'nf_call_arptables', '0']);
     await this.ip.run(['addr', 'add', addr, 'dev', bridge]);
     await this.ip.run(['link', 'set', bridge, 'up']);
   }

@@ -8,12 +8,18 @@ import { Counter, Registry } from 'prom-client';
 const KNOWN_TYPES = new Set(['A', 'AAAA', 'SRV', 'PTR', 'TXT', 'CNAME', 'NS', 'SOA', 'MX', 'ANY', 'HTTPS', 'AXFR', 'IXFR']);
 const BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5];
 
+/** One labelled count; the query path may hold on to it and bump n itself. */
+export interface Slot { labels: Record<string, string>; n: number }
+
 class Tally {
-  readonly counts = new Map<string, { labels: Record<string, string>; n: number }>();
+  readonly counts = new Map<string, Slot>();
+  slot(key: string, labels: () => Record<string, string>): Slot {
+    let e = this.counts.get(key);
+    if (!e) this.counts.set(key, (e = { labels: labels(), n: 0 }));
+    return e;
+  }
   add(key: string, labels: () => Record<string, string>): void {
-    const e = this.counts.get(key);
-    if (e) e.n++;
-    else this.counts.set(key, { labels: labels(), n: 1 });
+    this.slot(key, labels).n++;
   }
 }
 
@@ -29,6 +35,9 @@ function tallyCounter(registry: Registry, name: string, help: string, labelNames
 }
 
 interface Hist { buckets: number[]; sum: number; count: number }
+
+/** A response counter and its protocol's latency histogram, resolved once (see DnsMetrics.responseSlot). */
+export interface ResponseSlot { count: Slot; hist: Hist }
 
 export class DnsMetrics {
   readonly registry = new Registry();
@@ -60,15 +69,26 @@ export class DnsMetrics {
           ];
         }),
       }),
-      reset: () => hist.clear(),
+      // Zeroed in place: response slots hold on to these objects.
+      reset: () => { for (const h of hist.values()) { h.buckets.fill(0); h.sum = 0; h.count = 0; } },
     } as any);
   }
 
   response(proto: string, type: string, rcode: string, seconds: number): void {
+    this.record(this.responseSlot(proto, type, rcode), seconds);
+  }
+
+  /** Where response() counts (proto, type, rcode): cached answers keep theirs and call record(). */
+  responseSlot(proto: string, type: string, rcode: string): ResponseSlot {
     const t = KNOWN_TYPES.has(type) ? type : 'other';
-    this.responses.add(`${proto}|${t}|${rcode}`, () => ({ proto, type: t, rcode }));
-    let h = this.hist.get(proto);
-    if (!h) this.hist.set(proto, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    let hist = this.hist.get(proto);
+    if (!hist) this.hist.set(proto, (hist = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    return { count: this.responses.slot(`${proto}|${t}|${rcode}`, () => ({ proto, type: t, rcode })), hist };
+  }
+
+  record(slot: ResponseSlot, seconds: number): void {
+    slot.count.n++;
+    const h = slot.hist;
     let i = 0;
     while (i < BUCKETS.length && seconds > BUCKETS[i]) i++;
     if (i < BUCKETS.length) h.buckets[i]++;
@@ -77,7 +97,11 @@ export class DnsMetrics {
   }
 
   cacheResult(cache: 'response' | 'forward', hit: boolean): void {
-    this.cache.add(`${cache}|${hit}`, () => ({ cache, result: hit ? 'hit' : 'miss' }));
+    this.cacheSlot(cache, hit).n++;
+  }
+
+  cacheSlot(cache: 'response' | 'forward', hit: boolean): Slot {
+    return this.cache.slot(`${cache}|${hit}`, () => ({ cache, result: hit ? 'hit' : 'miss' }));
   }
 
   drop(): void {
@@ -89,27 +113,32 @@ export class DnsMetrics {
   }
 
   /** Serves /metrics, /health and /ready (ready() decides) on host:port. */
-  async serve(host: string, port: number, ready: () => boolean): Promise<Server> {
-    const srv = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/metrics') {
-        this.registry.metrics().then((text) => {
-          res.writeHead(200, { 'Content-Type': this.registry.contentType });
-          res.end(text);
-        }, (e) => { res.writeHead(500); res.end(String(e)); });
-      } else if (path === '/health') {
-        res.writeHead(200).end('OK');
-      } else if (path === '/ready') {
-        const ok = ready();
-        res.writeHead(ok ? 200 : 503).end(ok ? 'OK' : 'not ready');
-      } else {
-        res.writeHead(404).end('not found');
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(port, host, () => { srv.off('error', reject); resolve(); });
-    });
-    return srv;
+  serve(host: string, port: number, ready: () => boolean): Promise<Server> {
+    return serveMetrics(host, port, ready, this.registry.contentType, () => this.registry.metrics());
   }
+}
+
+/** /metrics from scrape(), /health, and /ready (ready() decides) on host:port. */
+export async function serveMetrics(host: string, port: number, ready: () => boolean, contentType: string, scrape: () => Promise<string>): Promise<Server> {
+  const srv = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      scrape().then((text) => {
+        res.writeHead(200, { 'Content-Type': contentType });
+        res.end(text);
+      }, (e) => { res.writeHead(500); res.end(String(e)); });
+    } else if (path === '/health') {
+      res.writeHead(200).end('OK');
+    } else if (path === '/ready') {
+      const ok = ready();
+      res.writeHead(ok ? 200 : 503).end(ok ? 'OK' : 'not ready');
+    } else {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(port, host, () => { srv.off('error', reject); resolve(); });
+  });
+  return srv;
 }

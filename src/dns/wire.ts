@@ -102,38 +102,7 @@ function skipName(buf: Buffer, off: number): number {
   return -1;
 }
 
-/**
- * The response-cache key of a plain query (one question, at most an OPT record),
- * read without building strings for the labels; undefined for anything else,
- * which then takes the full parse. Must agree with responseKey().
- */
-export function quickKey(buf: Buffer, tcp: boolean): string | undefined {
-  if (buf.length < 17 || (buf[2] & 0xf8) !== 0 || buf[4] !== 0 || buf[5] !== 1 || buf[6] | buf[7] | buf[8] | buf[9] | buf[10]) return undefined;
-  const ar = buf[11];
-  if (ar > 1) return undefined;
-  let off = 12;
-  for (;;) {
-    const len = buf[off];
-    if (len === undefined || len > 63) return undefined;
-    off += len + 1;
-    if (len === 0) break;
-  }
-  const qEnd = off + 4;
-  if (qEnd > buf.length || (buf[off] === 0 && buf[off + 1] === 41)) return undefined;
-  let edns: Edns | undefined;
-  if (ar === 1) {
-    if (qEnd + 11 > buf.length || buf[qEnd] !== 0 || buf.readUInt16BE(qEnd + 1) !== 41 || buf[qEnd + 6] !== 0) return undefined;
-    if (qEnd + 11 + buf.readUInt16BE(qEnd + 9) !== buf.length) return undefined;
-    edns = { udpSize: buf.readUInt16BE(qEnd + 3), version: 0, dnssecOk: (buf[qEnd + 7] & 0x80) !== 0 };
-  } else if (qEnd !== buf.length) return undefined;
-  return responseKey(buf.toString('latin1', 12, qEnd), tcp ? TCP_LIMIT : udpLimit({ edns }), buf.readUInt16BE(2), edns);
-}
-
 export const TCP_LIMIT = 65535;
-
-export function responseKey(questionLatin1: string, limit: number, flags: number, edns: Edns | undefined): string {
-  return `${questionLatin1}|${limit}|${flags & 0x0110}|${edns ? (edns.dnssecOk ? 2 : 1) : 0}`;
-}
 
 /** The largest response a client accepts: 512 without EDNS, its advertised size with it (capped by ours). */
 export function udpLimit(req: { edns?: Edns }): number {
