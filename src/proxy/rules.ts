@@ -48,9 +48,11 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     plain(C.firewallCheck, [r(`ip daddr . meta l4proto . th dport vmap @${S.firewallIPs}`)]),
     plain(C.serviceEndpointsCheck, [r(`ip daddr . meta l4proto . th dport vmap @${S.noEndpointServices}`)]),
     plain(C.nodePortEndpointsCheck, [r(`ip daddr @${S.nodePortIPs} meta l4proto . th dport vmap @${S.noEndpointNodePorts}`)]),
+    // TCP gets a reset: the ICMP error a plain reject sends from the forward hook of a
+    // bridged pod packet does not reach the client here, which then hangs until timeout.
     plain(C.clusterIPsCheck, [
-      r(`ip daddr @${S.clusterIPs} reject`, 'reject traffic to invalid ports of ClusterIPs'),
-      r(`ip daddr ${o.serviceCIDR} reject`, 'reject traffic to unallocated ClusterIPs'),
+      r(`ip daddr @${S.clusterIPs} goto ${C.reject}`, 'reject traffic to invalid ports of ClusterIPs'),
+      r(`ip daddr ${o.serviceCIDR} goto ${C.reject}`, 'reject traffic to unallocated ClusterIPs'),
     ]),
     plain(C.reject, [r('meta l4proto tcp reject with tcp reset'), r('reject')], 'helper for @no-endpoint-services / @no-endpoint-nodeports'),
   ];

@@ -51,7 +51,7 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
   const c = nft.counts();
   assert.deepEqual(c, { chains: 17, rules: 29, elements: 5 });
   assert.ok(nft.dump().includes('add rule ip kubesvc nat-postrouting ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
-  assert.ok(nft.dump().includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 reject comment "reject traffic to unallocated ClusterIPs"\n'));
+  assert.ok(nft.dump().includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 goto reject-chain comment "reject traffic to unallocated ClusterIPs"\n'));
   assert.ok(nft.dump().includes('add element ip kubesvc nodeport-ips { 192.168.0.2 }\n'));
 });
 
