@@ -83,7 +83,7 @@ class SliceWatcher {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-ctl-'));
-  const server = await startKubesvcServer(dataDir);
+  const server = await startKubesvcServer(dataDir, ['--no-controllers']);
   const client = new RestClient(loadKubeconfig(join(dataDir, 'kubeconfig')));
   const watcherClient = new RestClient(loadKubeconfig(join(dataDir, 'kubeconfig')));
   const es = new EndpointSliceController(client, { events: false });

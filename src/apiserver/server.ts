@@ -16,7 +16,6 @@ import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { isAlreadyExists } from '../storage/backend.js';
 import { startAutoCompaction } from '../storage/auto-compact.js';
-import { startControllers } from '../controllers/manager.js';
 import { RestClient } from '../client/rest.js';
 
 export const DEFAULT_LB_POOL = '172.30.0.200-172.30.0.250';
@@ -67,7 +66,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const listen = (o.listen?.length ? o.listen : ['127.0.0.1:6443']).map(splitHostPort);
   const creds = await ensureCredentials(join(dataDir, 'pki'), [...listen.map((l) => l.host), ...(o.advertiseAddresses ?? [])]);
-  const backend = openBackend(o.datastore, dataDir);
+  const backend = await openBackend(o.datastore, dataDir);
   await backend.start();
   const cacher = new Cacher(backend);
   await cacher.start();
@@ -108,7 +107,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // Storage history stays bounded; the watch cache serves recent history itself.
   // The controllers reach this server through its own URL and token, as a remote controller manager would.
   const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert }, 'kube-controller-manager');
-  const manager = controllerClient && (await startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL }));
+  // Loaded on demand: an API-only server does not carry the controllers' code.
+  const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL }));
   const compaction = startAutoCompaction(backend, { intervalMs: 60_000, keepRevisions: 50_000, onError: (e) => console.error(`kubesvc: compaction failed: ${(e as Error).message}`) });
   return {
     url: urls[0], urls, kubeconfigPath, token: creds.token, caCert: creds.caCert, store, backend,

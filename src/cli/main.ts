@@ -1,8 +1,4 @@
 // kubesvc: one binary, one subcommand per component.
-import { runServer, serverHelp } from './server.js';
-import { runAgent, agentHelp } from '../agent/main.js';
-import { runDns, dnsHelp } from '../dns/main.js';
-import { runUp, runDown, runClient, upHelp, downHelp, clientHelp } from '../cluster/cli.js';
 
 const HELP = `kubesvc — Kubernetes Services for real, outside a full cluster
 
@@ -22,13 +18,14 @@ Run 'kubesvc <command> --help' for the flags of a command.
 
 type Command = { run: (args: string[]) => Promise<number>; help: string };
 
-const commands: Record<string, Command> = {
-  up: { run: (a) => runUp(a), help: upHelp },
-  down: { run: runDown, help: downHelp },
-  client: { run: runClient, help: clientHelp },
-  server: { run: runServer, help: serverHelp },
-  agent: { run: runAgent, help: agentHelp },
-  dns: { run: runDns, help: dnsHelp },
+// Each command loads only its own code: a node agent does not carry the API server, nor DNS the proxy.
+const commands: Record<string, () => Promise<Command>> = {
+  up: async () => { const m = await import('../cluster/cli.js'); return { run: (a) => m.runUp(a), help: m.upHelp }; },
+  down: async () => { const m = await import('../cluster/cli.js'); return { run: m.runDown, help: m.downHelp }; },
+  client: async () => { const m = await import('../cluster/cli.js'); return { run: m.runClient, help: m.clientHelp }; },
+  server: async () => { const m = await import('./server.js'); return { run: m.runServer, help: m.serverHelp }; },
+  agent: async () => { const m = await import('../agent/main.js'); return { run: m.runAgent, help: m.agentHelp }; },
+  dns: async () => { const m = await import('../dns/main.js'); return { run: m.runDns, help: m.dnsHelp }; },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,15 +35,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'help') {
-    const c = rest[0] ? commands[rest[0]] : undefined;
-    process.stdout.write(c ? c.help : HELP);
-    return c || !rest[0] ? 0 : 1;
+    const load = rest[0] && Object.hasOwn(commands, rest[0]) ? commands[rest[0]] : undefined;
+    process.stdout.write(load ? (await load()).help : HELP);
+    return load || !rest[0] ? 0 : 1;
   }
-  const c = commands[cmd];
-  if (!c) {
+  const load = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
+  if (!load) {
     process.stderr.write(`kubesvc: unknown command "${cmd}"\n\n${HELP}`);
     return 1;
   }
+  const c = await load();
   // `client -- cmd --help` passes --help on to the command.
   const dashdash = rest.indexOf('--');
   const own = dashdash >= 0 ? rest.slice(0, dashdash) : rest;

@@ -1,18 +1,24 @@
 import { join } from 'node:path';
 import type { Backend } from './backend.js';
-import { EtcdBackend } from './etcd/etcd-backend.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 
 const FORMS = "'sqlite://<path>' (default <data-dir>/state.db) or 'etcd://host:port[,host:port...]'";
 
-/** Chooses the datastore from a --datastore URL. The backend is returned unstarted. */
-export function openBackend(datastoreUrl: string | undefined, dataDir: string): Backend {
+/**
+ * Chooses the datastore from a --datastore URL. The backend is returned unstarted.
+ * The etcd client (gRPC) loads only when asked for: it is a sizeable share of memory.
+ */
+export async function openBackend(datastoreUrl: string | undefined, dataDir: string): Promise<Backend> {
   if (datastoreUrl === undefined || datastoreUrl === '') return new SqliteBackend(join(dataDir, 'state.db'));
   if (datastoreUrl.startsWith('sqlite://')) {
     const path = datastoreUrl.slice('sqlite://'.length);
     return new SqliteBackend(path === '' ? join(dataDir, 'state.db') : path);
   }
-  if (datastoreUrl.startsWith('etcd://')) return new EtcdBackend(parseEtcdEndpoints(datastoreUrl));
+  if (datastoreUrl.startsWith('etcd://')) {
+    const endpoints = parseEtcdEndpoints(datastoreUrl);
+    const { EtcdBackend } = await import('./etcd/etcd-backend.js');
+    return new EtcdBackend(endpoints);
+  }
   throw new Error(`unsupported datastore URL ${JSON.stringify(datastoreUrl)}: expected ${FORMS}`);
 }
 

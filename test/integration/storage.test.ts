@@ -86,19 +86,19 @@ describe('sqlite specifics', () => {
 });
 
 describe('openBackend', () => {
-  test('chooses the datastore from the URL', () => {
-    assert.ok(openBackend(undefined, '/data') instanceof SqliteBackend);
-    assert.equal((openBackend(undefined, '/data') as SqliteBackend).path, '/data/state.db');
-    assert.equal((openBackend('sqlite:///tmp/x.db', '/data') as SqliteBackend).path, '/tmp/x.db');
-    assert.equal((openBackend('sqlite://:memory:', '/data') as SqliteBackend).path, ':memory:');
-    const etcd = openBackend('etcd://127.0.0.1:2379,10.0.0.2:2379', '/data') as EtcdBackend;
+  test('chooses the datastore from the URL', async () => {
+    assert.ok((await openBackend(undefined, '/data')) instanceof SqliteBackend);
+    assert.equal(((await openBackend(undefined, '/data')) as SqliteBackend).path, '/data/state.db');
+    assert.equal(((await openBackend('sqlite:///tmp/x.db', '/data')) as SqliteBackend).path, '/tmp/x.db');
+    assert.equal(((await openBackend('sqlite://:memory:', '/data')) as SqliteBackend).path, ':memory:');
+    const etcd = (await openBackend('etcd://127.0.0.1:2379,10.0.0.2:2379', '/data')) as EtcdBackend;
     assert.deepEqual(etcd.endpoints, ['http://127.0.0.1:2379', 'http://10.0.0.2:2379']);
     void etcd.close();
   });
 
-  test('rejects anything else, naming the accepted forms', () => {
+  test('rejects anything else, naming the accepted forms', async () => {
     for (const url of ['postgres://x', 'etcd://', 'etcd://host', 'mysql://a:1']) {
-      assert.throws(() => openBackend(url, '/data'), /sqlite:\/\/<path>.*etcd:\/\/host:port/);
+      await assert.rejects(openBackend(url, '/data'), /sqlite:\/\/<path>.*etcd:\/\/host:port/);
     }
   });
 });
