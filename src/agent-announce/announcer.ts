@@ -114,6 +114,7 @@ export async function startAnnouncer(o: AnnouncerOptions): Promise<Announcer> {
         await net.remove(ip).catch((e) => log(`release ${ip}: ${(e as Error).message}`));
         held.delete(ip);
       }
+      net.close?.();
       waiters.forEach((w) => w());
     },
   };

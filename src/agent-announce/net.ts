@@ -2,7 +2,7 @@
 // interface. Holding the address as a /32 makes the kernel answer ARP for it
 // (arp_ignore 0 answers for any local address); a gratuitous ARP on takeover
 // moves neighbours that cached the previous owner's MAC at once.
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 
 export interface AnnounceNet {
   /** Addresses held by an earlier run (found by our label), so a restart reclaims them. */
@@ -13,6 +13,8 @@ export interface AnnounceNet {
   remove(ip: string): Promise<void>;
   /** Unsolicited ARP for an address just taken; best effort. */
   announce(ip: string): Promise<void>;
+  /** Ends announcements still in flight (their processes must not outlive the node). */
+  close?(): void;
 }
 
 export interface RealAnnounceNetOptions {
@@ -43,6 +45,7 @@ export const addressLabel = (iface: string): string | undefined => (iface.length
 export class RealAnnounceNet implements AnnounceNet {
   private readonly label: string | undefined;
   private warnedArping = false;
+  private readonly inFlight = new Set<ChildProcess>();
 
   constructor(private readonly o: RealAnnounceNetOptions) {
     this.label = addressLabel(o.interface);
@@ -77,14 +80,23 @@ export class RealAnnounceNet implements AnnounceNet {
   /** Starts three unsolicited ARPs a second apart and returns at once: a slow burst must not hold up the next takeover. */
   async announce(ip: string): Promise<void> {
     const args = ['-U', '-c', '3', '-I', this.o.interface, '-s', ip, ip];
-    void (this.o.netns ? run('ip', ['netns', 'exec', this.o.netns, 'arping', ...args]) : run('arping', args)).then((r) => {
-      const missing = r.missing || /exec of "arping" failed/.test(r.stderr);
+    const [cmd, argv] = this.o.netns ? ['ip', ['netns', 'exec', this.o.netns, 'arping', ...args]] : ['arping', args];
+    const child = execFile(cmd, argv, { timeout: 10_000 }, (err, _stdout, stderr) => {
+      this.inFlight.delete(child);
+      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+      const missing = (err as any)?.code === 'ENOENT' || /exec of "arping" failed/.test(stderr);
       if (missing && !this.warnedArping) {
         this.warnedArping = true;
         this.o.log?.('arping not found (install iputils-arping): neighbours will follow a moved address only when their ARP entry expires');
-      } else if (!missing && r.code !== 0) {
-        this.o.log?.(`arping ${ip} on ${this.o.interface}: ${r.stderr.trim() || `exit ${r.code}`}`);
+      } else if (!missing && code !== 0 && !child.killed) {
+        this.o.log?.(`arping ${ip} on ${this.o.interface}: ${stderr.trim() || `exit ${code}`}`);
       }
     });
+    this.inFlight.add(child);
+  }
+
+  close(): void {
+    for (const c of this.inFlight) c.kill('SIGTERM');
+    this.inFlight.clear();
   }
 }

@@ -76,8 +76,12 @@ export async function runAgent(args: string[]): Promise<number> {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
   });
+  // A node that is shut down says so first, so LoadBalancer announcements move at once;
+  // and again after stopping, in case a last heartbeat raced the first mark.
+  const notReady = (): Promise<void> =>
+    markNodeNotReady(opts.kubeconfig, opts.nodeName).catch((e: Error) => { process.stderr.write(`kubesvc agent: marking node NotReady: ${e.message}\n`); });
+  await notReady();
   await agent.stop();
-  // A node that is shut down says so, so LoadBalancer announcements move at once.
-  await markNodeNotReady(opts.kubeconfig, opts.nodeName).catch((e: Error) => process.stderr.write(`kubesvc agent: marking node NotReady: ${e.message}\n`));
+  await notReady();
   return 0;
 }

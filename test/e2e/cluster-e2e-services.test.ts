@@ -4,6 +4,8 @@
 // namespace (`kubesvc client`) and from the host on the cluster bridge — plus cluster
 // DNS from a pod, LB pool exhaustion, loadBalancerSourceRanges, and ExternalName ⇄
 // ClusterIP. Traffic only ever goes to this cluster's node, LB and pod addresses.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -354,6 +356,28 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
       const r = await fromPod(timed(`http://${ip}/`, 2));
       return r.stdout.trim().split(' ')[0] !== '0';
     }, 5_000, 100);
+  });
+
+  it('LoadBalancer failover: stopping the announcing node\'s agent moves the IP to the other node; traffic resumes within 5 s', async (t) => {
+    await c.apply(service('lb-fo', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+    const ip = await lbIP('lb-fo');
+    await untilServed(`LB ${ip}`, fromClient, `http://${ip}/`);
+    const before = await announcerOf(ip);
+    const state = JSON.parse(readFileSync(join(c.dataDir, 'cluster-state.json'), 'utf8')) as { agents: { pid: number; cmdline: string }[] };
+    const agent = state.agents.find((a) => a.cmdline.includes(`--node-name ${before} `));
+    assert.ok(agent, `no agent process recorded for ${before}: ${JSON.stringify(state.agents)}`);
+    const stoppedAt = Date.now();
+    process.kill(agent.pid, 'SIGTERM');
+    const other = before === 'node-1' ? 'node-2' : 'node-1';
+    // Traffic resumes when the other node answers ARP for the IP and a live pod serves it.
+    const resumed = await waitUntil(`${ip} served again after ${before} stopped`, async () => {
+      const r = await fromClient(`curl -s --noproxy '*' --max-time 1 http://${ip}/`);
+      return replies(r.stdout)[0] ? Date.now() - stoppedAt : undefined;
+    }, 15_000, 100);
+    const after = await announcerOf(ip);
+    t.diagnostic(`${ip}: announced by ${before}; after its agent stopped, by ${after}; traffic resumed after ${resumed} ms`);
+    assert.equal(after, other, `the IP should move to ${other}`);
+    assert.ok(resumed < 5000, `traffic resumed only after ${resumed} ms`);
   });
 
   it('Ctrl-C (SIGINT) removes everything of the cluster', async () => {
