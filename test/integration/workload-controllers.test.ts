@@ -13,6 +13,8 @@ import { rfc3339 } from '../../src/util/time.js';
 import { Scheduler } from '../../src/controllers/scheduler/scheduler.js';
 import { ReplicaSetController } from '../../src/controllers/replicaset/controller.js';
 import { DeploymentController } from '../../src/controllers/deployment/controller.js';
+import { EndpointSliceController } from '../../src/controllers/endpointslice/controller.js';
+import { EndpointSlices, Services } from '../../src/client/resources.js';
 
 let srv: TestServer;
 let client: RestClient;
@@ -158,6 +160,36 @@ test('a Deployment scales 3 → 5 → 1 and its pods follow, spread over nodes',
   assert.ok(msgs.includes(`Scaled down replica set ${rsName} to 1 from 5`), msgs.join('\n'));
   const podScheduled = (await eventsFor(live('web')[0].metadata.name!)).find((e) => e.reason === 'Scheduled');
   assert.match(String(podScheduled?.message ?? ''), /^Successfully assigned default\/web-.+ to node-[12]$/);
+});
+
+test('EndpointSlices follow a Deployment scaled 3 → 5 → 1 (issue 4)', async () => {
+  const slices = new EndpointSliceController(client, { pods });
+  await slices.start();
+  try {
+    await client.create(resourcePath(Services, NS), {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'follow' },
+      spec: { selector: { app: 'follow' }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    await client.create(resourcePath(Deployments, NS), deployment('follow', 3));
+    const readyEndpoints = async (): Promise<string[]> => {
+      const list = await client.get(resourcePath(EndpointSlices, NS, undefined, undefined, { labelSelector: 'kubernetes.io/service-name=follow' }));
+      return (list.items as KubeObject[]).flatMap((sl) => (sl.endpoints ?? []) as { addresses: string[]; conditions?: { ready?: boolean }; targetRef?: { name: string } }[])
+        .filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name).sort();
+    };
+    // The ready endpoints are exactly the live ready pods, at each size.
+    for (const n of [3, 5, 1]) {
+      await kubectl(['scale', 'deployment/follow', `--replicas=${n}`]);
+      await waitFor(`${n} ready endpoints`, async () => {
+        const want = readyLive('follow').map((p) => p.metadata.name!).sort();
+        const got = await readyEndpoints();
+        return want.length === n && JSON.stringify(got) === JSON.stringify(want);
+      });
+    }
+  } finally {
+    await slices.stop();
+    await client.delete(resourcePath(Deployments, NS, 'follow')).catch(() => undefined);
+    await client.delete(resourcePath(Services, NS, 'follow')).catch(() => undefined);
+  }
 });
 
 test('a deleted pod and a Failed pod are replaced', async () => {
