@@ -1,6 +1,7 @@
 // `kubesvc agent`: flags → startAgent, until SIGTERM/SIGINT.
 import { startAgent, type AgentOptions } from './agent.js';
-import { startNodeServices, DEFAULT_SERVICE_CIDR } from './node-services.js';
+import { startNodeServices } from './node-services.js';
+import { DEFAULT_SERVICE_CIDR } from '../api/cluster-defaults.js';
 import { markNodeNotReady } from './node/not-ready.js';
 
 export const agentHelp = `Run a node agent (inside its node's network namespace).

@@ -8,7 +8,6 @@ import { conntrackSysctls } from '../proxy/conntrack-sysctl.js';
 import { startAnnouncer } from '../agent-announce/announcer.js';
 import type { ProxyStartOptions } from './agent.js';
 
-export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 
 /** The agent runs inside its node netns, where these /proc/sys keys are per-namespace. */
 function applyConntrackSysctls(): void {

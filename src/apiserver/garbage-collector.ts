@@ -149,11 +149,6 @@ export class GarbageCollector {
     const next = deepClone(obj);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((x) => x !== f);
     if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
-    const key = storageKey(ref.r, ref.ns, ref.name);
-    if (!next.metadata.finalizers && !(ref.r.kind === 'Pod' && (next.metadata.deletionGracePeriodSeconds ?? 0) > 0)) {
-      await this.store.remove(ref.r, obj, false);
-    } else {
-      await this.store.writeRaw(ref.r, key, obj, next, false);
-    }
+    await this.store.writeRaw(ref.r, storageKey(ref.r, ref.ns, ref.name), obj, next, false);
   }
 }

@@ -56,7 +56,6 @@ export class NamespaceLifecycle {
     const fins = (ns.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes');
     const next = deepClone(ns);
     next.spec = { ...next.spec, finalizers: fins };
-    if (!fins.length && !(ns.metadata.finalizers?.length)) await this.store.remove(nsDef, ns, false);
-    else await this.store.writeRaw(nsDef, storageKey(nsDef, undefined, name), ns, next, false);
+    await this.store.writeRaw(nsDef, storageKey(nsDef, undefined, name), ns, next, false);
   }
 }

@@ -15,7 +15,7 @@
 // server; on the sandboxed node network the exposure is limited to the cluster's own
 // namespaces, but a process that can impersonate a node IP could read that token.
 import { request as httpsRequest } from 'node:https';
-import { hasValidBearerToken } from './auth/bearer.js';
+import { hasValidBearerToken } from '../util/bearer-auth.js';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -42,7 +42,6 @@ export interface AgentTarget { host: string; port: number; path: string }
 const DEFAULT_KUBELET_PORT = 10250;
 const byStore = new WeakMap<Store, PodProxyOptions>();
 
-const authenticated = hasValidBearerToken;
 
 /** The agent URL for a pod's subresource: pure over the pod and its node. */
 export function agentTarget(pod: KubeObject, node: KubeObject | undefined, sub: string, query: string): AgentTarget {
@@ -127,7 +126,7 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
   socket.on('error', () => socket.destroy());
   try {
     const url = new URL(req.url ?? '/', 'https://kubesvc');
-    if (!authenticated(req, o.tokens)) throw Errors.unauthorized();
+    if (!hasValidBearerToken(req, o.tokens)) throw Errors.unauthorized();
     const m = UPGRADE_PATH.exec(url.pathname);
     if (!m) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     const [ns, name, sub] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]];

@@ -17,8 +17,7 @@ import { GarbageCollector } from './garbage-collector.js';
 import { isAlreadyExists } from '../storage/backend.js';
 import { startAutoCompaction } from '../storage/auto-compact.js';
 import { RestClient } from '../client/rest.js';
-
-export const DEFAULT_LB_POOL = '172.30.0.200-172.30.0.250';
+import { DEFAULT_LB_POOL } from '../api/cluster-defaults.js';
 import { StatusError } from '../api/status.js';
 import { attachPodProxy } from './pod-proxy.js';
 

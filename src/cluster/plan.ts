@@ -1,5 +1,6 @@
 // The address plan of a cluster: pure arithmetic over the flags, so it is
 // table-tested and shared by up, down and client.
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_CLUSTER_DOMAIN, DEFAULT_LB_POOL, DEFAULT_NODE_CIDR, DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR } from '../api/cluster-defaults.js';
 import { parseIPv4CIDR, numberToIPv4, type IPv4Range } from '../controllers/ipam/cidr.js';
 import { clusterNames, MAX_NODES, type ClusterNames } from './names.js';
 
@@ -42,13 +43,13 @@ export interface ClusterPlan {
 
 export const DEFAULTS = {
   nodes: 1,
-  nodeCIDR: '172.30.0.0/24',
-  clusterCIDR: '10.244.0.0/16',
-  serviceCIDR: '10.96.0.0/12',
-  lbPool: '172.30.0.200-172.30.0.250',
+  nodeCIDR: DEFAULT_NODE_CIDR,
+  clusterCIDR: DEFAULT_CLUSTER_CIDR,
+  serviceCIDR: DEFAULT_SERVICE_CIDR,
+  lbPool: DEFAULT_LB_POOL,
   apiPort: 6443,
-  nodePortRange: '30000-32767',
-  clusterDomain: 'cluster.local',
+  nodePortRange: DEFAULT_NODE_PORT_RANGE,
+  clusterDomain: DEFAULT_CLUSTER_DOMAIN,
 } as const;
 
 function cidr(flag: string, s: string): IPv4Range {

@@ -2,10 +2,10 @@
 // consonants and digits only, so generated names never spell words.
 import { randomInt } from 'node:crypto';
 
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function randomSuffix(n = 5): string {
   let s = '';
-  for (let i = 0; i < n; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  for (let i = 0; i < n; i++) s += SAFE_ALPHABET[randomInt(SAFE_ALPHABET.length)];
   return s;
 }

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { hasValidBearerToken } from '../../util/bearer-auth.js';
 import type { Duplex } from 'node:stream';
 import type { ProcessRunner } from '../runtime/process.js';
 import { streamLogs } from '../runtime/logs.js';
@@ -23,12 +23,7 @@ export interface KubeletServerOptions {
   runner: ProcessRunner;
 }
 
-function authorized(req: IncomingMessage, token: string): boolean {
-  const h = req.headers.authorization ?? '';
-  const got = Buffer.from(h.startsWith('Bearer ') ? h.slice(7).trim() : '');
-  const want = Buffer.from(token);
-  return got.length === want.length && timingSafeEqual(got, want);
-}
+const authorized = (req: IncomingMessage, token: string): boolean => hasValidBearerToken(req, new Set([token]));
 
 /** /pods/ns/name/log, /pods/ns/name/exec and the kubelet's /containerLogs|/exec/ns/name/container. */
 export function route(pathname: string): { verb: 'log' | 'exec'; ns: string; pod: string; container?: string } | undefined {

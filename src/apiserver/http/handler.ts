@@ -1,6 +1,6 @@
 // The request entry point: authentication, routing and error mapping.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hasValidBearerToken } from '../auth/bearer.js';
+import { hasValidBearerToken } from '../../util/bearer-auth.js';
 import { Errors, StatusError } from '../../api/status.js';
 import type { Store } from '../registry/store.js';
 import { parseRoute } from './route.js';
@@ -19,7 +19,6 @@ export interface HandlerOptions {
   ready: () => boolean;
 }
 
-const authenticated = hasValidBearerToken;
 
 export function createHandler(o: HandlerOptions) {
   const trace = process.env.KUBESVC_TRACE_REQUESTS === '1';
@@ -36,7 +35,7 @@ export function createHandler(o: HandlerOptions) {
         return;
       }
       if (route.type === 'version') return sendJson(res, 200, versionInfo());
-      if (!authenticated(req, o.tokens)) throw Errors.unauthorized();
+      if (!hasValidBearerToken(req, o.tokens)) throw Errors.unauthorized();
       switch (route.type) {
         case 'discovery-root': {
           const rep = negotiate(req.headers.accept, ['discovery-v2', 'discovery-v2beta1']);

@@ -8,6 +8,7 @@ import { sendJson } from './respond.js';
 import type { RequestContext } from './resource-handler.js';
 import { respondObject, updateSubresource, patchResource } from './resource-handler.js';
 import { defaultFieldManager } from '../../api/apply/index.js';
+import { rfc3339 } from '../../util/time.js';
 
 export type SubresourceHandler = (ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string, method: string) => Promise<void>;
 
@@ -72,7 +73,7 @@ const binding: SubresourceHandler = async (ctx, r, ns, name, method) => {
   const next = deepClone(pod);
   next.spec = { ...next.spec, nodeName: node };
   const conds = (next.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
-  conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339() });
   next.status = { ...next.status, conditions: conds };
   await ctx.store.writeRaw(r, storageKey(r, ns, name), pod, next, false);
   sendJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
@@ -85,17 +86,9 @@ const finalize: SubresourceHandler = async (ctx, r, _ns, name, method) => {
   const fins = isPlainObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers : [];
   const next = deepClone(current);
   next.spec = { ...next.spec, finalizers: fins };
-  const written = await finalizeNamespace(ctx, r, current, next);
+  const written = await ctx.store.writeRaw(r, storageKey(r, undefined, current.metadata.name!), current, next, false);
   respondObject(ctx, r, 200, written);
 };
-
-async function finalizeNamespace(ctx: RequestContext, r: ResourceDef, current: KubeObject, next: KubeObject): Promise<KubeObject> {
-  const key = storageKey(r, undefined, current.metadata.name!);
-  if (next.metadata.deletionTimestamp && !(next.spec?.finalizers?.length) && !(next.metadata.finalizers?.length)) {
-    return ctx.store.remove(r, current, false);
-  }
-  return ctx.store.writeRaw(r, key, current, next, false);
-}
 
 /** Replaced by the node-agent proxy when agents are wired in. */
 export let podStreamHandler: SubresourceHandler = async (_ctx, _r, _ns, name) => {

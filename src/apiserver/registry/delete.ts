@@ -125,4 +125,3 @@ export function successStatus(r: ResourceDef, obj: KubeObject): Record<string, u
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: r.group || undefined, kind: r.plural, uid: obj.metadata.uid } };
 }
 
-export { StatusError };

@@ -11,8 +11,6 @@ import type { ResourceDef } from '../resources.js';
 import type { Strategy } from './strategy.js';
 import { genericStrategy } from './strategies.js';
 
-export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
-export const DEFAULT_NODE_PORT_RANGE = '30000-32767';
 
 export function parsePortRange(s: string): { base: number; size: number } {
   const m = /^(\d+)-(\d+)$/.exec(s.trim());

@@ -186,7 +186,7 @@ export class Store {
     if (jsonEqual(obj, old)) return old; // no-op writes keep the resourceVersion, as Kubernetes does
     if (!opts.skipManagedFields) trackManagedFields(r, old, obj, opts, ctx.now);
     // A deleting object whose last finalizer went (and whose grace period is over) leaves storage.
-    const finalizing = !!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !hasSpecFinalizers(obj) && !(obj.metadata.deletionGracePeriodSeconds ?? 0);
+    const finalizing = isFinished(obj);
     const reservation = finalizing || opts.subresource === 'status' ? undefined : st.reserve?.(obj, old, ctx);
     const errs = validate(obj);
     if (errs.length) {
@@ -218,8 +218,15 @@ export class Store {
     }
   }
 
-  /** Writes next over old without strategies (deletion marks); still optimistic. */
+  /**
+   * Writes next over old without strategies (deletion marks, finalizer removal);
+   * still optimistic. A deleting object left without finalizers leaves storage.
+   */
   async writeRaw(r: ResourceDef, key: string, old: KubeObject, next: KubeObject, dryRun: boolean): Promise<KubeObject> {
+    if (isFinished(next)) {
+      const gone = await this.remove(r, old, dryRun);
+      return { ...next, metadata: { ...next.metadata, resourceVersion: gone.metadata.resourceVersion } };
+    }
     const obj = deepClone(next);
     stripServerMeta(obj);
     if (dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: old.metadata.resourceVersion } };
@@ -254,6 +261,11 @@ export class Store {
 function normalizeEmpty(r: ResourceDef, obj: KubeObject): void {
   const root = rootSchemaOf(r);
   if (root) omitEmpty(obj as unknown as Record<string, unknown>, root, schemas);
+}
+
+/** A deleting object whose last finalizer went (and whose grace period is over) is done. */
+function isFinished(obj: KubeObject): boolean {
+  return !!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !hasSpecFinalizers(obj) && !(obj.metadata.deletionGracePeriodSeconds ?? 0);
 }
 
 /** Namespaces keep spec.finalizers until their content is gone. */

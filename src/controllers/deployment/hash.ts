@@ -3,8 +3,8 @@
 // with the safe alphabet so names never spell words. Stable across processes.
 import type { KubeObject } from '../../api/object.js';
 import { pruneEmpty } from './replicasets.js';
+import { SAFE_ALPHABET } from '../../util/names.js';
 
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 

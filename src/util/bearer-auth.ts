@@ -1,4 +1,4 @@
-// Bearer-token authentication, shared by the API handler and the pod log/exec proxy.
+// Bearer-token authentication, shared by the API server, its pod log/exec proxy and the node agents.
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 
