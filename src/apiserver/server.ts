@@ -32,6 +32,10 @@ export interface ApiServerOptions {
   controllers?: boolean;
   /** LoadBalancer address pool for the controller. */
   lbPool?: string;
+  /** How long a node may go without posting status before it is marked Unknown (default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** How often the node lifecycle controller looks (default 5 s); tests shorten it. */
+  nodeMonitorPeriodMs?: number;
   /** Extra addresses the serving certificate must cover. */
   advertiseAddresses?: string[];
   quiet?: boolean;
@@ -107,7 +111,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // The controllers reach this server through its own URL and token, as a remote controller manager would.
   const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert }, 'kube-controller-manager');
   // Loaded on demand: an API-only server does not carry the controllers' code.
-  const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL }));
+  const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: o.nodeMonitorPeriodMs }));
   const compaction = startAutoCompaction(backend, { intervalMs: 60_000, keepRevisions: 50_000, onError: (e) => console.error(`kubesvc: compaction failed: ${(e as Error).message}`) });
   return {
     url: urls[0], urls, kubeconfigPath, token: creds.token, caCert: creds.caCert, store, backend,

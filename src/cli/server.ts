@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startApiServer } from '../apiserver/server.js';
+import { parseGoDuration } from '../util/time.js';
 
 export const serverHelp = `Usage: kubesvc server [flags]
 
@@ -12,6 +13,7 @@ Flags:
   --service-cidr CIDR              ClusterIP range (default: 10.96.0.0/12)
   --service-node-port-range A-B    NodePort range (default: 30000-32767)
   --lb-pool RANGE                  LoadBalancer addresses, ranges/CIDRs, comma-separated (default: 172.30.0.200-172.30.0.250)
+  --node-monitor-grace-period DUR  Silence after which a node's status turns Unknown and its pods stop being Ready (default: 50s)
   --no-controllers                 Serve the API only; run no controllers
   -h, --help                       Show this help
 `;
@@ -26,6 +28,7 @@ export async function runServer(args: string[]): Promise<number> {
       'service-cidr': { type: 'string' },
       'service-node-port-range': { type: 'string' },
       'lb-pool': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
       'no-controllers': { type: 'boolean', default: false },
     },
     strict: true,
@@ -37,6 +40,7 @@ export async function runServer(args: string[]): Promise<number> {
     serviceCIDR: values['service-cidr'],
     nodePortRange: values['service-node-port-range'],
     lbPool: values['lb-pool'],
+    nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
     controllers: !values['no-controllers'],
   });
   console.log(`kubesvc server ready at ${srv.urls.join(', ')}\n  export KUBECONFIG=${srv.kubeconfigPath}`);

@@ -10,6 +10,7 @@ import { preflight } from './preflight.js';
 import { isAlive, readState } from './state.js';
 import { AbortedError, startCluster, type ControllerStarter } from './up.js';
 import { terminate } from './cleanup.js';
+import { parseGoDuration } from '../util/time.js';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/kubesvc';
 export const defaultDataDir = (name: string): string => join(DEFAULT_DATA_ROOT, name);
@@ -31,6 +32,7 @@ Flags:
   --lb-pool FIRST-LAST             LoadBalancer addresses (default: ${DEFAULTS.lbPool})
   --api-port PORT                  API server port on 127.0.0.1 and the bridge (default: ${DEFAULTS.apiPort})
   --service-node-port-range A-B    NodePort range (default: ${DEFAULTS.nodePortRange})
+  --node-monitor-grace-period DUR  Silence after which a node's status turns Unknown and its pods stop being Ready (default: 50s)
   -h, --help                       Show this help
 
 A second cluster next to the first needs its own --name, --node-cidr and --api-port.
@@ -82,6 +84,7 @@ export async function runUp(args: string[], hooks: UpHooks = {}): Promise<number
       nodes: { type: 'string' }, name: { type: 'string' }, 'data-dir': { type: 'string' }, datastore: { type: 'string' },
       'node-cidr': { type: 'string' }, 'cluster-cidr': { type: 'string' }, 'service-cidr': { type: 'string' },
       'lb-pool': { type: 'string' }, 'api-port': { type: 'string' }, 'service-node-port-range': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
     },
     strict: true,
   });
@@ -110,6 +113,7 @@ export async function runUp(args: string[], hooks: UpHooks = {}): Promise<number
       lbPool: values['lb-pool'] ?? DEFAULTS.lbPool,
       apiPort: intFlag('api-port', values['api-port'], DEFAULTS.apiPort),
       nodePortRange: values['service-node-port-range'] ?? DEFAULTS.nodePortRange,
+      nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
       startControllers: hooks.startControllers,
       signal: ac.signal,
       say: (l) => process.stderr.write(`kubesvc up: ${l}\n`),

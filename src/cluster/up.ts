@@ -25,6 +25,8 @@ export type ControllerStarter = (server: ApiServer, plan: ClusterPlan) => Promis
 export interface UpOptions extends PlanInput {
   dataDir: string;
   datastore?: string;
+  /** `--node-monitor-grace-period` of the node lifecycle controller, in ms. */
+  nodeMonitorGracePeriodMs?: number;
   kubeletPort?: number;
   nodeReadyTimeoutMs?: number;
   dnsTimeoutMs?: number;
@@ -158,7 +160,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
 
     try {
       server = await startApiServer({
-        dataDir, datastore: o.datastore, serviceCIDR: plan.serviceCIDR, nodePortRange: plan.nodePortRange, lbPool: plan.lbPool, quiet: true,
+        dataDir, datastore: o.datastore, serviceCIDR: plan.serviceCIDR, nodePortRange: plan.nodePortRange, lbPool: plan.lbPool, quiet: true, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs,
         listen: [`127.0.0.1:${plan.apiPort}`, `${plan.bridgeIP}:${plan.apiPort}`], advertiseAddresses: [plan.bridgeIP],
       });
     } catch (e) {

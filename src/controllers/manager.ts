@@ -11,11 +11,16 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { LoadBalancerController } from './loadbalancer/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
 
 export interface ControllerManagerOptions {
   /** LoadBalancer address pool, e.g. 172.30.0.200-172.30.0.250. */
   lbPool: string;
   maxEndpointsPerSlice?: number;
+  /** `--node-monitor-grace-period` in ms. */
+  nodeMonitorGracePeriodMs?: number;
+  /** How often the node lifecycle controller checks nodes, in ms. */
+  nodeMonitorPeriodMs?: number;
 }
 
 export interface ControllerManager {
@@ -46,6 +51,7 @@ export async function startControllers(client: RestClient, o: ControllerManagerO
     new ReplicaSetController(client, { pods, replicaSets, recorder: new EventRecorder(client, 'replicaset-controller') }),
     new DeploymentController(client, { pods, replicaSets, deployments, recorder: new EventRecorder(client, 'deployment-controller') }),
     new LoadBalancerController(client, { pool: o.lbPool, services }),
+    new NodeLifecycleController(client, { nodes, pods, gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
   ];
   await Promise.all(controllers.map((c) => c.start()));
   return {
