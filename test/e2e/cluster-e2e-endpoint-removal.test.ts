@@ -15,9 +15,9 @@ import { trafficArgv } from '../support/traffic.js';
 /** How long the proxy may take to act on a slice change (watch delivery + one sync), under CI load. */
 const SWITCH_MS = 1000;
 
-interface Req { start: number; end: number; ok: boolean; what: string }
-const parseReqs = (lines: string[]): Req[] => lines.map((l) => /^req (\d+) (\d+) (ok|err) (\S+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
-  .map((m) => ({ start: Number(m[1]), end: Number(m[2]), ok: m[3] === 'ok', what: m[4] }));
+interface Req { start: number; end: number; ok: boolean; what: string; sport: number }
+const parseReqs = (lines: string[]): Req[] => lines.map((l) => /^req (\d+) (\d+) (ok|err) (\S+) (\d+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
+  .map((m) => ({ start: Number(m[1]), end: Number(m[2]), ok: m[3] === 'ok', what: m[4], sport: Number(m[5]) }));
 
 describe('kubesvc up: endpoints deleted under traffic', { skip: clusterSkip, timeout: 180_000 }, () => {
   let c: TestCluster;
@@ -79,11 +79,23 @@ describe('kubesvc up: endpoints deleted under traffic', { skip: clusterSkip, tim
     assert.ok(notReady !== undefined && gone !== undefined, `the slice never dropped ${victim.ip}`);
     const last = reqs[reqs.length - 1]?.start ?? 0;
     const failed = reqs.filter((x) => !x.ok);
+    // Where the kernel sent failed connections (conntrack keeps closed entries for a while).
+    for (const f of failed.filter((x) => x.start > notReady && x.sport)) {
+      const ct = await run(['ip', 'netns', 'exec', c.nodeNs(nodeIndex(client.node)), 'conntrack', '-L', '-p', 'tcp', '--orig-port-src', String(f.sport)]);
+      t.diagnostic(`${f.what} at +${f.start - tDel} ms from port ${f.sport}: ${ct.stdout.trim() || ct.stderr.trim()}`);
+    }
     const fromVictim = (x: Req): boolean => x.ok && x.what === victim.name;
     t.diagnostic(`${reqs.length} requests in ${last - reqs[0].start} ms; pod deleted at +0; slice: not ready at +${notReady - tDel} ms, gone at +${gone - tDel} ms; ` +
       `${failed.length} failed: ${failed.map((x) => `${x.what} at +${x.start - tDel}`).join(', ') || '-'} ms; slowest ${Math.max(...reqs.map((x) => x.end - x.start))} ms; ` +
       `last reply from ${victim.name} to a request started at +${Math.max(...reqs.filter(fromVictim).map((x) => x.start - tDel))} ms`);
 
+    // A port whose connection the dying pod reset is free at once, and the kernel hands it out
+    // again: without the proxy's TCP conntrack cleanup such a request is NATed to the dead pod.
+    const resetPorts = new Map(failed.filter((x) => x.sport).map((x) => [x.sport, x.start]));
+    const reused = reqs.filter((x) => resetPorts.has(x.sport) && x.start > resetPorts.get(x.sport)!);
+    const slow = reqs.filter((x) => x.end - x.start > 500);
+    t.diagnostic(`${reused.length} later requests reused the port of a failed one (${reused.filter((x) => x.ok).length} succeeded); ` +
+      `slow (> 500 ms): ${slow.map((x) => `${x.what} at +${x.start - tDel} took ${x.end - x.start} ms`).join(', ') || '-'}`);
     assert.ok(last - gone > 1000, `too little traffic after the endpoint went (${last - gone} ms): the removal took ${gone - tDel} ms`);
     // Steady state: every request before the delete succeeded, and the victim was in rotation.
     assert.deepEqual(reqs.filter((x) => x.start < tDel && !x.ok), [], 'requests failed before any pod was deleted');

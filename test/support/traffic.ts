@@ -3,7 +3,8 @@
 // the host's clock, so a test can line events up with what it saw in the API.
 //
 //   connect HOST PORT MS [GAP]       an HTTP request on a NEW connection, back to back (GAP ms
-//                                    apart), for MS ms:  `req <start> <end> ok <pod>` | `req <start> <end> err <code>`
+//                                    apart), for MS ms:  `req <start> <end> ok <pod> <sport>` | `req <start> <end> err <code> <sport>`
+//                                    (sport 0: not connected, or unknown)
 //   udp HOST PORT MS GAP             one UDP socket (one source port) sending every GAP ms:
 //                                    `src <port>` first, then `udp <t> <pod>` per reply
 //   keepalive HOST PORT MS CONNS     CONNS keep-alive HTTP connections, each sending its next request
@@ -30,8 +31,8 @@ export function trafficArgv(...args: (string | number)[]): string[] {
 function once(host: string, port: number): Promise<string> {
   const t0 = now();
   return new Promise((resolve) => {
-    let settled = false;
-    const end = (s: string): void => { if (!settled) { settled = true; resolve(`req ${t0} ${now()} ${s}`); } };
+    let settled = false, sport = 0;
+    const end = (s: string): void => { if (!settled) { settled = true; resolve(`req ${t0} ${now()} ${s} ${sport}`); } };
     const req = request({ host, port, path: '/', agent: false, timeout: 3000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -39,7 +40,8 @@ function once(host: string, port: number): Promise<string> {
       res.on('end', () => { const pod = podOf(body); end(pod ? `ok ${pod}` : 'err BADREPLY'); });
       res.on('error', (e: NodeJS.ErrnoException) => end(`err ${e.code ?? e.message}`));
     });
-    req.on('timeout', () => { req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })); });
+    req.on('socket', (s) => s.once('connect', () => { sport = s.localPort ?? 0; }));
+    req.on('timeout', () => { sport ||= req.socket?.localPort ?? 0; req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })); });
     req.on('error', (e: NodeJS.ErrnoException) => end(`err ${e.code ?? e.message}`));
     req.end();
   });
