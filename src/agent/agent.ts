@@ -42,11 +42,13 @@ export interface AgentOptions {
   netnsPrefix?: string;
   /** Mount namespace that owns /run/netns (default: the launcher's, see ip-netns.ts). */
   hostMountNs?: string;
-  startProxy?: (o: ProxyStartOptions) => Promise<{ stop(): void | Promise<void> }>;
+  startProxy?: (o: ProxyStartOptions) => Promise<{ stop(): void | Promise<void>; restartProxy?(): Promise<void> }>;
 }
 
 export interface Agent {
   kubeletPort: number;
+  /** Restarts the node's proxy (false when the agent runs none). */
+  restartProxy(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -114,11 +116,13 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     await pods.start();
     stops.push(() => pods.stop());
 
+    let restartProxy = async (): Promise<boolean> => false;
     if (o.startProxy) {
       const proxy = await o.startProxy({ kubeconfig: o.kubeconfig, client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), clusterCIDR });
       stops.push(() => proxy.stop());
+      if (proxy.restartProxy) restartProxy = () => proxy.restartProxy!().then(() => true);
     }
-    return { kubeletPort: kubelet.port, stop };
+    return { kubeletPort: kubelet.port, restartProxy: () => restartProxy(), stop };
   } catch (e) {
     await stop();
     throw e;

@@ -21,6 +21,8 @@ Flags:
   --netns-prefix PREFIX     pod namespace name prefix (default: the node netns's name)
   --service-cidr CIDR       ClusterIP range the proxy serves (default 10.96.0.0/12)
   --no-proxy                do not program nftables or announce LoadBalancer IPs
+
+Signals: SIGTERM/SIGINT stop the agent; SIGHUP restarts its proxy (pods keep running).
 `;
 
 export function parseAgentArgs(args: string[]): AgentOptions {
@@ -72,11 +74,19 @@ export async function runAgent(args: string[]): Promise<number> {
   }
   const agent = await startAgent(opts);
   process.stderr.write(`kubesvc agent: node ${opts.nodeName} ready (pods ${opts.podCIDR}, kubelet https://${opts.nodeIP}:${agent.kubeletPort})\n`);
+  // SIGHUP restarts the proxy alone (pods keep running), as restarting kube-proxy would.
+  const onHup = (): void => {
+    process.stderr.write('kubesvc agent: SIGHUP: restarting the proxy\n');
+    agent.restartProxy().then((ran) => { if (!ran) process.stderr.write('kubesvc agent: no proxy to restart (--no-proxy)\n'); },
+      (e: Error) => process.stderr.write(`kubesvc agent: proxy restart: ${e.message}\n`));
+  };
+  process.on('SIGHUP', onHup);
   await new Promise<void>((resolve) => {
     const done = (): void => resolve();
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
   });
+  process.off('SIGHUP', onHup);
   // A node that is shut down says so first, so LoadBalancer announcements move at once;
   // and again after stopping, in case a last heartbeat raced the first mark.
   const notReady = (): Promise<void> =>

@@ -9,5 +9,5 @@ export class ProxyMetrics {
   readonly objects = new Gauge({ name: 'kubeproxy_sync_proxy_rules_nftables_objects', help: 'Chains, rules and map/set elements kubesvc manages.', labelNames: ['kind'], registers: [this.registry] });
   readonly operations = new Gauge({ name: 'kubeproxy_sync_proxy_rules_last_operations', help: 'Operations in the last transaction.', registers: [this.registry] });
   readonly lastSync = new Gauge({ name: 'kubeproxy_sync_proxy_rules_last_timestamp_seconds', help: 'When the last successful sync finished.', registers: [this.registry] });
-  readonly conntrackFailures = new Counter({ name: 'kubeproxy_conntrack_cleanup_failures_total', help: 'Failed UDP conntrack cleanups.', registers: [this.registry] });
+  readonly conntrackFailures = new Counter({ name: 'kubeproxy_conntrack_cleanup_failures_total', help: 'Failed conntrack cleanups.', registers: [this.registry] });
 }

@@ -1,6 +1,6 @@
 // The proxier shell: informers feed the ProxyCore, a bounded-frequency runner
 // drives syncs through ExecNft (in the node's namespace), and after each sync
-// the health-check servers, UDP conntrack cleanup and metrics follow.
+// the health-check servers, conntrack cleanup and metrics follow.
 import { createServer, type Server } from 'node:http';
 import type { KubeObject } from '../api/object.js';
 import { Informer } from '../client/informer.js';

@@ -108,6 +108,12 @@ export interface TestCluster {
   sh(pod: string, script: string, opts?: { timeoutMs?: number; namespace?: string }): Promise<RunResult>;
   /** `kubectl exec POD -- sh -c script` with its stdout streamed to onLine, line by line. */
   shStream(pod: string, script: string, onLine: (line: string) => void, opts?: { timeoutMs?: number }): Promise<RunResult>;
+  /** `kubectl exec POD -- argv` with its stdout streamed to onLine, line by line. */
+  execStream(pod: string, argv: string[], onLine: (line: string) => void, opts?: { timeoutMs?: number }): Promise<RunResult>;
+  /** The agent process of a node ("node-1"), from the cluster's state file. */
+  agentPid(node: string): number;
+  /** up's log (every agent's output, prefixed with its node name). */
+  upLog(): string;
   /** `kubesvc client --name N --data-dir D -- argv`: the external client namespace. */
   client(argv: string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
   /** A command on the host (only ever aimed at node/LB addresses on the cluster bridge). */
@@ -197,10 +203,11 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
       return { ...r, ms: Date.now() - t0 };
     },
     sh: (pod, script, opts) => c.exec(pod, ['sh', '-c', script], opts),
-    shStream(pod, script, onLine, opts = {}) {
+    shStream: (pod, script, onLine, opts) => c.execStream(pod, ['sh', '-c', script], onLine, opts),
+    execStream(pod, argv, onLine, opts = {}) {
       const t0 = Date.now();
       return new Promise((resolve) => {
-        const ch = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, 'exec', pod, '--', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const ch = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, 'exec', pod, '--', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '', err = '', buf = '';
         ch.stdout.on('data', (d: Buffer) => {
           out += d;
@@ -214,6 +221,13 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
         ch.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout: out, stderr: err, ms: Date.now() - t0 }); });
       });
     },
+    agentPid(node) {
+      const state = JSON.parse(readFileSync(join(dataDir, 'cluster-state.json'), 'utf8')) as { agents: { pid: number; cmdline: string }[] };
+      const a = state.agents.find((x) => x.cmdline.includes(`--node-name ${node} `));
+      if (!a) throw new Error(`no agent process recorded for ${node}: ${JSON.stringify(state.agents)}`);
+      return a.pid;
+    },
+    upLog: () => { try { return readFileSync(join(dataDir, 'up.log'), 'utf8'); } catch { return ''; } },
     client: (argv, opts = {}) => run([process.execPath, BIN, 'client', '--name', name, '--data-dir', dataDir, '--', ...argv], { timeoutMs: opts.timeoutMs ?? 30_000 }),
     host: (argv, opts = {}) => run(argv, { timeoutMs: opts.timeoutMs ?? 30_000 }),
     nodeNs: (i) => names.nodeNs(i),

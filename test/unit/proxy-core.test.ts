@@ -1,5 +1,5 @@
 // Pure pieces of the proxy: topology, change trackers, the bounded-frequency
-// runner (fake clock), stale UDP conntrack filters, chain names.
+// runner (fake clock), stale conntrack filters, chain names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { categorizeEndpoints } from '../../src/proxy/topology.js';
@@ -126,9 +126,25 @@ test('stale UDP conntrack: removed endpoints and newly reachable services', () =
   assert.deepEqual(staleConntrack(s, s, eps(), eps('10.0.0.2'), 'n1'), [
     { protocol: 'udp', origDst: '10.96.0.10' }, { protocol: 'udp', origDst: '192.168.99.1' }, { protocol: 'udp', origPortDst: 30053 },
   ]);
-  const tcp = serviceInfo(svc('ns', 'web', { clusterIP: '10.96.0.11' }));
-  assert.deepEqual(staleConntrack(tcp, tcp, eps('10.0.0.1'), eps(), 'n1'), []);
   assert.deepEqual(conntrackArgs({ protocol: 'udp', origDst: '10.96.0.10', dstNat: '10.0.0.1' }), ['-D', '-p', 'udp', '--orig-dst', '10.96.0.10', '--dst-nat', '10.0.0.1']);
+});
+
+test('stale TCP conntrack: only dead-connection states; SYN_SENT only once the endpoint has left the slice', () => {
+  const tcp = serviceInfo(svc('ns', 'web', { clusterIP: '10.96.0.11', ports: [{ port: 80, targetPort: 8080 }] }));
+  const ep = (ip: string, ready = true): { ip: string; port: number; ready: boolean; serving: boolean; terminating: boolean } => ({ ip, port: 8080, ready, serving: ready, terminating: !ready });
+  const eps = (...list: ReturnType<typeof ep>[]): ServiceEndpoints => new Map([['', list]]);
+  const dead = (ip: string): unknown[] => [
+    { protocol: 'tcp', dstNat: ip, replyPortSrc: 8080, state: 'CLOSE' },
+    { protocol: 'tcp', dstNat: ip, replyPortSrc: 8080, state: 'SYN_SENT' },
+  ];
+  // Terminating (listed, not ready): its connections may still be draining, its handshakes completing.
+  assert.deepEqual(staleConntrack(tcp, tcp, eps(ep('10.0.0.1'), ep('10.0.0.2')), eps(ep('10.0.0.1', false), ep('10.0.0.2')), 'n1'), [dead('10.0.0.1')[0]]);
+  assert.deepEqual(staleConntrack(tcp, tcp, eps(ep('10.0.0.1', false), ep('10.0.0.2')), eps(ep('10.0.0.1', false), ep('10.0.0.2')), 'n1'), [], 'still terminating');
+  assert.deepEqual(staleConntrack(tcp, tcp, eps(ep('10.0.0.1', false), ep('10.0.0.2')), eps(ep('10.0.0.2')), 'n1'), dead('10.0.0.1'));
+  assert.deepEqual(staleConntrack(tcp, undefined, eps(ep('10.0.0.2')), undefined, 'n1'), dead('10.0.0.2'), 'service deleted');
+  assert.deepEqual(staleConntrack(tcp, tcp, eps(ep('10.0.0.2')), eps(ep('10.0.0.2'), ep('10.0.0.3')), 'n1'), [], 'an endpoint added');
+  assert.deepEqual(conntrackArgs({ protocol: 'tcp', dstNat: '10.0.0.1', replyPortSrc: 8080, state: 'CLOSE' }),
+    ['-D', '-p', 'tcp', '--dst-nat', '10.0.0.1', '--reply-port-src', '8080', '--state', 'CLOSE']);
 });
 
 test('chain names stay within nft limits and differ by hash', () => {
