@@ -1,13 +1,18 @@
 // bench/agent: `kubesvc up` as users run it (its own process, real namespaces).
 // Measures: time from spawning `up` to every Node Ready, to a first real
 // `kubectl get` answering, and to up's ready line; create → Ready latency of 50
-// pods spread over the nodes (needs the node agent); RSS of the control plane
-// (the up process) and of each agent at idle; teardown time. Compared with the
+// pods spread over the nodes (needs the node agent) and the time until each
+// one's stand-in answers on its port (polled from inside node-1's netns), the
+// stand-ins' RSS and CPU; RSS of the control plane (the up process) and of each
+// agent at idle; teardown time. Compared with the
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
 // server memory). Needs root. Not a pass/fail test.
 //
-// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--node-cidr 172.30.250.0/24]
-import { spawn, type ChildProcess } from 'node:child_process';
+// Pods have no readiness probe, so Ready means the container process started,
+// as in Kubernetes; --readiness-probe gives them a tcpSocket probe (period 1 s).
+//
+// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--node-cidr 172.30.250.0/24] [--readiness-probe]
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +22,10 @@ import { RestClient, loadKubeconfig } from '../src/client/rest.js';
 import { kubectlRunner } from '../test/support/kubectl.js';
 import { percentile, fmt } from './support/client.js';
 import { rssMiB } from './support/processes.js';
+import { clusterNames } from '../src/cluster/names.js';
+import { podNetnsName } from '../src/agent/net/names.js';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false } } });
 const NODE_NET = values['node-cidr']!.replace(/\.0\/24$/, '');
 const NODE_COUNTS = values.nodes!.split(',').map(Number);
 const N_PODS = Number(values.pods);
@@ -29,9 +36,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
 const launcher = join(here, '..', 'src', 'cluster', fromTs ? 'launch.ts' : 'launch.js');
 const launchArgv = fromTs ? ['--import', 'tsx', launcher] : [launcher];
+const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-prober.js');
+const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAllMs?: number; podsReady?: number; cpRss?: number; agentRss: number[]; downMs?: number; note: string[] }
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinCpuMs?: number[]; cpRss?: number; agentRss: number[]; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
   const res: Result = { nodes, agentRss: [], note: [] };
@@ -83,32 +92,69 @@ async function runOnce(nodes: number): Promise<Result> {
 
     if (res.readyMs !== undefined && N_PODS > 0) {
       // Pods bound round-robin to nodes: measures the agents, not a scheduler.
+      const names = clusterNames(name);
       const created = new Map<string, number>();
       const readyAt = new Map<string, number>();
+      const answeredAt = new Map<string, number>();
+      const podNs = new Map<string, string>();
+      // From inside node-1's netns (pods on other nodes are reached through its host-gw routes).
+      const probe = spawn('ip', ['netns', 'exec', names.nodeNs(1), process.execPath, prober, '8080'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let probeOut = '';
+      probe.stdout!.on('data', (d) => {
+        probeOut += d;
+        const lines = probeOut.split('\n');
+        probeOut = lines.pop()!;
+        for (const l of lines) { const [n, t] = l.split(' '); answeredAt.set(n, Number(t)); }
+      });
       const watch = client.watch('/api/v1/namespaces/default/pods?watch=true', (e) => {
         const p = e.object;
-        const name = p?.metadata?.name as string;
-        if (created.has(name) && !readyAt.has(name) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(name, performance.now());
+        const pn = p?.metadata?.name as string;
+        if (!created.has(pn)) return;
+        if (!readyAt.has(pn) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(pn, now());
+        if (!podNs.has(pn) && p.status?.podIP) {
+          podNs.set(pn, podNetnsName(names.nodeNs(Number(String(p.spec.nodeName).replace('node-', ''))), p.metadata.uid));
+          probe.stdin!.write(`${pn} ${p.status.podIP}\n`);
+        }
       }, () => {});
-      const tp = performance.now();
+      const readinessProbe = values['readiness-probe'] ? { readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } } : {};
+      const tp = now();
       await Promise.all([...Array(N_PODS).keys()].map(async (i) => {
-        const name = `bench-${i}`;
-        created.set(name, performance.now());
+        const pn = `bench-${i}`;
+        created.set(pn, now());
         await client.create('/api/v1/namespaces/default/pods', {
-          apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } },
-          spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] },
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: pn, labels: { app: 'bench' } },
+          spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ports: [{ containerPort: 8080 }], ...readinessProbe }] },
         });
-        created.set(name, performance.now());
       }));
       const pd = Date.now() + 60_000;
-      while (readyAt.size < N_PODS && Date.now() < pd) await sleep(20);
+      while ((readyAt.size < N_PODS || answeredAt.size < N_PODS) && Date.now() < pd) await sleep(20);
       watch.close();
-      const lat = [...readyAt].map(([n, t]) => t - created.get(n)!);
+      probe.kill();
+      const since = (m: Map<string, number>): number[] => [...m].map(([n, t]) => t - created.get(n)!);
       res.podsReady = readyAt.size;
-      res.podP50 = percentile(lat, 50);
-      res.podP95 = percentile(lat, 95);
+      res.podP50 = percentile(since(readyAt), 50);
+      res.podP95 = percentile(since(readyAt), 95);
+      res.answerP50 = percentile(since(answeredAt), 50);
+      res.answerP95 = percentile(since(answeredAt), 95);
       if (readyAt.size === N_PODS) res.podAllMs = Math.max(...readyAt.values()) - tp;
       else res.note.push(`${readyAt.size}/${N_PODS} pods Ready within 60 s`);
+      if (answeredAt.size === N_PODS) res.answerAllMs = Math.max(...answeredAt.values()) - tp;
+      else res.note.push(`${answeredAt.size}/${N_PODS} stand-ins answered within 60 s`);
+      // The stand-in processes: one per pod netns.
+      res.standinRss = [];
+      res.standinCpuMs = [];
+      const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+      for (const ns of podNs.values()) {
+        const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+        for (const pid of pids) {
+          try {
+            const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+            res.standinCpuMs.push((Number(stat[11]) + Number(stat[12])) * tick);
+            res.standinRss.push(rssMiB(pid));
+          } catch { /* exited */ }
+        }
+      }
     }
     client.close();
   } finally {
@@ -135,7 +181,10 @@ for (const n of NODE_COUNTS) {
   console.log(`  every node Ready        ${opt(r.readyMs)}   (target < 3 s for 1 node; kind creates a cluster in ${KIND_CREATE_S.join('–')} s: ${opt(r.readyMs, (x) => `${(KIND_CREATE_S[0] * 1000 / x).toFixed(1)}–${(KIND_CREATE_S[1] * 1000 / x).toFixed(1)}× faster`)})`);
   console.log(`  first kubectl get       ${opt(r.firstGetMs)}`);
   console.log(`  up's ready line         ${opt(r.upLineMs)}   (includes waiting for cluster DNS pods)`);
-  console.log(`  ${N_PODS} pods create→Ready   p50 ${opt(r.podP50)}  p95 ${opt(r.podP95)}  all ${opt(r.podAllMs)}   (target p50 < 300 ms)`);
+  console.log(`  ${N_PODS} pods create→Ready   p50 ${opt(r.podP50)}  p95 ${opt(r.podP95)}  all ${opt(r.podAllMs)}   (target p50 < 300 ms${values['readiness-probe'] ? '; tcpSocket readiness probe' : '; no readiness probe: Ready = process started'})`);
+  console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 20 ms)`);
+  const sum = (xs: number[] = []): number => xs.reduce((a, b) => a + b, 0);
+  if (r.standinRss?.length) console.log(`  stand-ins               ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each (${mib(sum(r.standinRss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
   console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
   console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);
   console.log(`  teardown (SIGINT→exit)  ${opt(r.downMs)}`);

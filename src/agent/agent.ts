@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RestClient, loadKubeconfig } from '../client/rest.js';
 import { EventRecorder } from '../client/events.js';
+import { EventQueue } from './pod/event-queue.js';
 import { ensureCredentials } from '../apiserver/auth/pki.js';
 import { NodeRegistrar } from './node/registrar.js';
 import { RealNetNS, openHostMountNs, ownNetnsName } from './net/ip-netns.js';
@@ -90,11 +91,17 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const registrar = new NodeRegistrar(client, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), kubeletPort });
     const ipamPath = join(dataDir, 'ipam.json');
     const ipam = loadIpam(ipamPath, cidrString(podCIDR));
-    const save = (): void => { writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); };
+    // Allocations of pods that start together are saved once, at the end of the tick.
+    let saving = false;
+    const save = (): void => {
+      if (saving) return;
+      saving = true;
+      setImmediate(() => { saving = false; writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); });
+    };
     const pods = new PodManager(client, {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
-      events: new EventRecorder(client, 'kubelet', o.nodeName),
+      events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet'),
       nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`,
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',

@@ -172,6 +172,31 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     await until('web not Ready', async () => !ready(await getPod('web')));
   });
 
+  it('runs containers at a CPU priority from their QoS, below the agent; low ports open to non-root', async () => {
+    await client.create(resourcePath(Pods, 'default'), pod('besteffort', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1000'] }] }));
+    await client.create(resourcePath(Pods, 'default'), pod('burstable', {
+      securityContext: { runAsUser: 1000 },
+      containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; exec sleep 1000'], resources: { requests: { cpu: '250m' } } }],
+    }));
+    // nice is field 19 of /proc/<pid>/stat; a container leads its own session, so its autogroup carries the weight too.
+    const niceOf = (pid: string): number => { const st = sh('cat', `/proc/${pid}/stat`); return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[16]); };
+    const autogroupNice = (pid: string): number | undefined => { const m = /nice (-?\d+)/.exec(trySh('cat', `/proc/${pid}/autogroup`)); return m ? Number(m[1]) : undefined; };
+    for (const [name, want] of [['besteffort', 19], ['burstable', 6]] as const) {
+      const p = await until(`${name} Ready`, async () => { const p = await getPod(name); return ready(p) && p; });
+      assert.equal(p.status.qosClass, name === 'besteffort' ? 'BestEffort' : 'Burstable');
+      const pids = await until(`${name} process`, async () => { const l = sh('ip', 'netns', 'pids', nsOf(p)).split(/\s+/).filter(Boolean); return l.length > 0 && l; });
+      for (const pid of pids) {
+        assert.equal(niceOf(pid), want, `${name} pid ${pid}`);
+        const ag = autogroupNice(pid);
+        if (ag !== undefined) assert.equal(ag, want, `${name} pid ${pid} autogroup`);
+      }
+    }
+    assert.equal(niceOf(String(agent!.pid)), 0, 'the agent keeps its priority');
+    const logs = await until('burstable log', async () => { const r = await kubelet('/pods/default/burstable/log', srv.token); return r.body.trim() !== '' && r; });
+    assert.equal(logs.body.trim(), '0');
+    for (const name of ['besteffort', 'burstable']) await client.delete(resourcePath(Pods, 'default', name), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+  });
+
   it('restarts a killed container and counts it', async () => {
     const cl = await getPod('client');
     for (const pid of sh('ip', 'netns', 'pids', nsOf(cl)).split(/\s+/).filter(Boolean)) trySh('kill', '-9', pid);

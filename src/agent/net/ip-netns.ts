@@ -4,6 +4,7 @@
 // to `kubesvc down`, and reach the agent by mount propagation.
 import { closeSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import type { ProcessRunner } from '../runtime/process.js';
+import { nodeSideBatch, podSideBatch } from './pod-batch.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
@@ -67,18 +68,16 @@ export class RealNetNS implements NetNS {
     await this.sh(['ip', 'link', 'del', bridge], { okCodes: () => true });
   }
 
+  /**
+   * Two `ip -batch` runs per pod (node side, then inside the pod netns), not
+   * one process per step: spawning blocks the agent's event loop for
+   * milliseconds per process, which dominated when many pods start at once.
+   * The namespace's unprivileged-port sysctl is set as each container starts
+   * (runtime/argv.ts), as containerd does.
+   */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
-    await this.sh(['ip', 'netns', 'add', p.netns], { hostMnt: true });
-    await this.sh(['ip', 'link', 'add', p.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', p.netns]);
-    await this.sh(['ip', 'link', 'set', p.veth, 'master', bridge, 'up']);
-    // Hairpin: a pod reaching itself through its Service comes back out of the same port.
-    await this.sh(['ip', 'link', 'set', p.veth, 'type', 'bridge_slave', 'hairpin', 'on']);
-    const n = ['ip', '-n', p.netns];
-    await this.sh([...n, 'link', 'set', 'lo', 'up']);
-    await this.sh([...n, 'addr', 'add', `${p.ip}/${p.prefixLen}`, 'dev', 'eth0']);
-    await this.sh([...n, 'link', 'set', 'eth0', 'up']);
-    await this.sh([...n, 'route', 'add', 'default', 'via', p.gateway, 'dev', 'eth0']);
-    await this.sh(['ip', 'netns', 'exec', p.netns, 'sysctl', '-qw', 'net.ipv4.ip_unprivileged_port_start=0']);
+    await this.sh(['ip', '-batch', '-'], { hostMnt: true, input: `${nodeSideBatch(p, bridge).join('\n')}\n` });
+    await this.sh(['ip', '-n', p.netns, '-batch', '-'], { input: `${podSideBatch(p).join('\n')}\n` });
   }
 
   async deletePod(netns: string, veth: string): Promise<void> {

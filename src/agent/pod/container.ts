@@ -17,6 +17,8 @@ export interface Launch {
   argv: string[];
   env: Record<string, string>;
   identity: Identity;
+  /** CPU priority from the container's request (cpu-priority.ts). */
+  nice: number;
 }
 
 export interface ContainerHost {
@@ -66,6 +68,10 @@ export class ContainerRunner {
     return this.launched?.env ?? {};
   }
 
+  get nice(): number | undefined {
+    return this.launched?.nice;
+  }
+
   get identity(): Identity {
     return this.launched?.identity ?? {};
   }
@@ -96,7 +102,7 @@ export class ContainerRunner {
     }
     this.launched = l;
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
-    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir });
+    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
     const h = this.handle;
     const logs = captureLogs(logPath(this.host.logDir, this.spec.name, this.attempt), h.stdout, h.stderr);
     this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
@@ -195,7 +201,7 @@ export class ContainerRunner {
     this.probing.add(kind);
     let outcome;
     try {
-      outcome = await this.host.probes.run(p, { podIP: this.host.podIP(), containerPid: pid, identity: this.identity, env: this.env, ports: this.spec.ports ?? [] }, t.timeoutSeconds * 1000);
+      outcome = await this.host.probes.run(p, { podIP: this.host.podIP(), containerPid: pid, identity: this.identity, nice: this.nice, env: this.env, ports: this.spec.ports ?? [] }, t.timeoutSeconds * 1000);
     } finally {
       this.probing.delete(kind);
     }

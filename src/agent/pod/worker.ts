@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RestClient } from '../../client/rest.js';
 import { isConflictError, isNotFoundError } from '../../client/rest.js';
 import { Pods, resourcePath } from '../../client/resources.js';
-import type { EventRecorder } from '../../client/events.js';
+import type { EventSink } from './event-queue.js';
 import { jsonEqual } from '../../api/object.js';
 import { rfc3339 } from '../../util/time.js';
 import type { NetNS } from '../net/netns.js';
@@ -20,6 +20,10 @@ import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.j
 import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
 import type { ProbeExecutor } from './probe-exec.js';
 import { computePodStatus } from './status.js';
+import { containerNice } from './cpu-priority.js';
+
+/** How long a pod may wait for its sandbox before a first (Pending) status is written. */
+const FIRST_STATUS_MS = 500;
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -30,7 +34,7 @@ export interface WorkerDeps {
   probes: ProbeExecutor;
   backoff: Backoff;
   ipam: { allocate(uid: string): string; release(uid: string): void };
-  events?: EventRecorder;
+  events?: EventSink;
   nodeName: string;
   nodeIP: string;
   podCIDR: Cidr;
@@ -94,16 +98,20 @@ export class PodWorker {
   }
 
   async start(): Promise<void> {
-    this.syncStatus();
+    // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
+    const early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
     try {
       await this.setupSandbox();
     } catch (e) {
+      clearTimeout(early);
       if (this.terminating) return;
+      this.syncStatus();
       this.d.events?.emit(this.pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${(e as Error).message}` });
       await this.d.netns.deletePod(this.netnsName, this.veth).catch(() => undefined);
       this.retry = setTimeout(() => void this.start(), 5000);
       return;
     }
+    clearTimeout(early);
     if (this.terminating) return;
     this.sandboxReady = true;
     for (const c of this.containers) c.start();
@@ -139,7 +147,7 @@ export class PodWorker {
       env.KUBESVC_POD_IP = this.podIP ?? '';
       env.KUBESVC_STANDIN_PORTS = prog.ports.map((p) => `${p.port}/${p.protocol}`).join(',');
     }
-    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity };
+    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec) };
   }
 
   /** A newer copy of the pod from the informer. */
@@ -205,6 +213,8 @@ export class PodWorker {
     if (this.writing) return;
     this.writing = true;
     void (async () => {
+      // Changes made in the same tick (every container of a pod starting) go out as one write.
+      await null;
       while (this.dirty && !this.finished) {
         this.dirty = false;
         const status = this.computeStatus();

@@ -20,12 +20,16 @@ const setpriv = (id: Identity): string[] =>
     ? []
     : ['setpriv', ...(id.uid !== undefined ? ['--reuid', String(id.uid)] : []), ...(id.gid !== undefined ? ['--regid', String(id.gid)] : []), '--clear-groups', '--'];
 
-/** A container's main process: netns → own UTS ns with the pod hostname → user → program. */
+/**
+ * A container's main process: netns → own UTS ns with the pod hostname →
+ * ports below 1024 open to any user in the pod netns (containerd sets this
+ * sysctl for every container) → user → program.
+ */
 export function containerArgv(netns: string, hostname: string, id: Identity, argv: string[]): string[] {
   return [
     'ip', 'netns', 'exec', netns,
     'unshare', '--uts', '--',
-    '/bin/sh', '-c', 'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"', hostname,
+    '/bin/sh', '-c', 'printf %s "$0" > /proc/sys/kernel/hostname && echo 0 > /proc/sys/net/ipv4/ip_unprivileged_port_start && exec "$@"', hostname,
     ...setpriv(id), ...argv,
   ];
 }

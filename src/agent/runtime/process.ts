@@ -1,6 +1,8 @@
 // ProcessRunner: the one place that starts processes. Container processes get
 // their own process group so signals reach shells' children too.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 
 export interface ExitInfo {
@@ -13,6 +15,8 @@ export interface ProcessSpec {
   env: Record<string, string>;
   cwd?: string;
   stdin?: boolean;
+  /** Nice value (see pod/cpu-priority.ts); unset keeps the agent's. */
+  nice?: number;
 }
 
 export interface ProcessHandle {
@@ -31,10 +35,18 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  extraFds?: number[];
+  nice?: number;
+}
+
 export interface ProcessRunner {
   start(spec: ProcessSpec): ProcessHandle;
   /** Runs to completion (tools like ip/nft); times out with SIGKILL. */
-  run(argv: string[], opts?: { input?: string; timeoutMs?: number; env?: Record<string, string>; extraFds?: number[] }): Promise<RunResult>;
+  run(argv: string[], opts?: RunOptions): Promise<RunResult>;
 }
 
 /** 128 + signal number, as container runtimes report a killed process. */
@@ -54,6 +66,7 @@ export class RealProcessRunner implements ProcessRunner {
       child.on('exit', (code, signal) => resolve({ code, signal }));
     });
     const pid = child.pid ?? -1;
+    renice(pid, spec.nice, true);
     return {
       pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited,
       kill(signal) {
@@ -63,10 +76,11 @@ export class RealProcessRunner implements ProcessRunner {
     };
   }
 
-  run(argv: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string>; extraFds?: number[] } = {}): Promise<RunResult> {
+  run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve) => {
       const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
       const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
+      renice(child.pid ?? -1, opts.nice, false);
       let stdout = '', stderr = '';
       child.stdout!.on('data', (c) => (stdout += c));
       child.stderr!.on('data', (c) => (stderr += c));
@@ -76,5 +90,21 @@ export class RealProcessRunner implements ProcessRunner {
       child.stdin!.on('error', () => { /* child may not read its input */ });
       child.stdin!.end(opts.input ?? '');
     });
+  }
+}
+
+/**
+ * Right after spawn the child has just exec'd its first program (libuv waits
+ * for the exec), single-threaded, so everything it execs and every thread it
+ * starts inherits the value. A detached child leads a new session, and with
+ * sched_autogroup a new session is its own scheduling group whose weight is
+ * the group's nice, not the process's: that is set too, else every container
+ * would weigh as much as the agent and control plane together.
+ */
+function renice(pid: number, nice: number | undefined, newSession: boolean): void {
+  if (nice === undefined || pid <= 0) return;
+  try { setPriority(pid, nice); } catch { /* already exited */ }
+  if (newSession) {
+    try { writeFileSync(`/proc/${pid}/autogroup`, String(nice)); } catch { /* no autogroup, or exited */ }
   }
 }

@@ -1,0 +1,83 @@
+// Container CPU priority from QoS / CPU requests (kubelet cpu.shares → nice),
+// the agent's event queue, and the ip batches that wire a pod.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from '../../src/agent/pod/cpu-priority.js';
+import { EventQueue } from '../../src/agent/pod/event-queue.js';
+import { nodeSideBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
+
+describe('cpu priority', () => {
+  const cases: { name: string; resources?: any; milli: number; shares: number; nice: number }[] = [
+    { name: 'BestEffort: no resources', milli: 0, shares: 2, nice: 19 },
+    { name: 'memory only (no CPU request)', resources: { requests: { memory: '64Mi' } }, milli: 0, shares: 2, nice: 19 },
+    { name: '10m', resources: { requests: { cpu: '10m' } }, milli: 10, shares: 10, nice: 19 },
+    { name: '100m', resources: { requests: { cpu: '100m' } }, milli: 100, shares: 102, nice: 10 },
+    { name: '250m', resources: { requests: { cpu: '250m' } }, milli: 250, shares: 256, nice: 6 },
+    { name: '0.5 CPU', resources: { requests: { cpu: '0.5' } }, milli: 500, shares: 512, nice: 3 },
+    { name: 'limit only counts as the request', resources: { limits: { cpu: '500m' } }, milli: 500, shares: 512, nice: 3 },
+    { name: '1 CPU stays below the node (nice 1)', resources: { requests: { cpu: '1' }, limits: { cpu: '1' } }, milli: 1000, shares: 1024, nice: 1 },
+    { name: '4 CPUs', resources: { requests: { cpu: 4 } }, milli: 4000, shares: 4096, nice: 1 },
+    { name: 'unparseable request is treated as none', resources: { requests: { cpu: 'lots' } }, milli: 0, shares: 2, nice: 19 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const container = { name: 'app', ...(c.resources ? { resources: c.resources } : {}) };
+      assert.equal(cpuRequestMilli(container), c.milli);
+      assert.equal(milliCpuToShares(c.milli), c.shares);
+      assert.equal(containerNice(container), c.nice);
+    });
+  }
+  it('more shares never mean a higher nice value', () => {
+    let prev = 20;
+    for (let s = 2; s <= 262144; s = Math.ceil(s * 1.1)) {
+      const n = niceForShares(s);
+      assert.ok(n <= prev && n >= 1 && n <= 19, `shares ${s} → nice ${n}`);
+      prev = n;
+    }
+  });
+});
+
+describe('event queue', () => {
+  it('sends at most `concurrency` at once and survives failures', async () => {
+    const sent: string[] = [];
+    let inFlight = 0, maxInFlight = 0;
+    const recorder = {
+      record: async (_o: any, e: any): Promise<void> => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        sent.push(e.reason);
+        if (e.reason === 'r2') throw new Error('api down');
+      },
+    };
+    const q = new EventQueue(recorder, 'test', 2);
+    const errors: unknown[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => errors.push(a);
+    try {
+      for (let i = 0; i < 7; i++) q.emit({ metadata: { name: 'p' } } as any, { type: 'Normal', reason: `r${i}`, message: '' });
+      while (sent.length < 7) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      console.error = orig;
+    }
+    assert.equal(maxInFlight, 2);
+    assert.deepEqual([...sent].sort(), ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+    assert.equal(errors.length, 1);
+  });
+});
+
+describe('pod ip batches', () => {
+  const p = { netns: 'ksvc-c1-node-1-p0a0b0c0d', veth: 'veth0a0b0c0d', ip: '10.244.1.5', prefixLen: 24, gateway: '10.244.1.1' };
+  it('node side: netns, veth into the bridge, hairpin after enslaving', () => {
+    assert.deepEqual(nodeSideBatch(p, 'cbr0'), [
+      'netns add ksvc-c1-node-1-p0a0b0c0d',
+      'link add veth0a0b0c0d type veth peer name eth0 netns ksvc-c1-node-1-p0a0b0c0d',
+      'link set veth0a0b0c0d master cbr0 up',
+      'link set veth0a0b0c0d type bridge_slave hairpin on',
+    ]);
+  });
+  it('pod side: loopback, address, default route via the bridge', () => {
+    assert.deepEqual(podSideBatch(p), ['link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0']);
+  });
+});
