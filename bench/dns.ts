@@ -9,7 +9,11 @@
 // (dnsperf -q 100), then latency percentiles at a fixed offered load (dnsperf -Q,
 // per-query latencies via -v).
 //
-// Run: npx tsx bench/dns.ts [--services N] [--seconds S] [--rounds R] [--qps Q] [--workers W[,W2...]] [--profile DIR]
+// The names repeat, so kubesvc answers nearly all of them from its encoded-response
+// cache; --churn-ms M changes the index every M ms (a Service's ClusterIP), which
+// empties that cache as a busy cluster would, so the parse+answer+encode path shows.
+//
+// Run: npx tsx bench/dns.ts [--services N] [--seconds S] [--rounds R] [--qps Q] [--workers W[,W2...]] [--churn-ms M] [--profile DIR]
 //  (or compiled: npm run build && node dist/bench/dns.js ...). --profile writes the
 //  kubesvc server's V8 CPU profiles (node --cpu-prof) into DIR.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,10 +33,12 @@ const { values } = parseArgs({
   options: {
     services: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' },
     qps: { type: 'string', default: '10000' }, workers: { type: 'string', default: '1' }, profile: { type: 'string' },
+    'churn-ms': { type: 'string', default: '0' },
     // Internal: run only the kubesvc DNS server on this port (the driver starts it so).
     serve: { type: 'string' },
   },
 });
+const CHURN_MS = Number(values['churn-ms']);
 const N = Number(values.services), SECONDS = Number(values.seconds), ROUNDS = Number(values.rounds), FIXED_QPS = Number(values.qps);
 /** --workers 1 or a list, 1,2: one kubesvc dns process per entry, measured side by side. */
 const WORKER_COUNTS = values.workers!.split(',').map(Number);
@@ -59,16 +65,21 @@ async function serve(port: number): Promise<void> {
   for (const s of synthetic(N)) index.upsertService({ namespace: s.ns, name: s.name, type: 'ClusterIP', headless: false, clusterIPs: [s.ip], externalName: '', ports: [{ name: 'http', port: 80, protocol: 'tcp' }], publishNotReadyAddresses: false });
   const server = new DnsServer({ host: '127.0.0.1', port, index, config: defaultConfig(), metrics: new DnsMetrics(), log: () => {} });
   const at = await server.start();
+  let flips = 0;
+  const churn = CHURN_MS > 0
+    ? setInterval(() => index.upsertService({ namespace: 'churn', name: 'churn', type: 'ClusterIP', headless: false, clusterIPs: [`10.111.0.${(flips++ & 127) + 1}`], externalName: '', ports: [], publishNotReadyAddresses: false }), CHURN_MS)
+    : undefined;
   if (isWorker()) tellPrimary('ready', at);
   else console.log(`ready ${at.port} workers 1`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  clearInterval(churn);
   await server.close();
 }
 
 /** Starts this script with --serve as its own process (under the same loader, e.g. tsx) and waits for "ready". */
 async function startServer(port: number, workers: number): Promise<ChildProcess> {
   const prof = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-  const args = [...process.execArgv, ...prof, process.argv[1], '--serve', String(port), '--services', String(N), '--workers', String(workers)];
+  const args = [...process.execArgv, ...prof, process.argv[1], '--serve', String(port), '--services', String(N), '--workers', String(workers), '--churn-ms', String(CHURN_MS)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -179,7 +190,7 @@ async function main(): Promise<void> {
     const m: Target = { name: 'dnsmasq', port: mPort, tput: [], lat: [] };
     const all = [...targets, m];
 
-    console.log(`bench/dns: ${N} services (synthetic index; kubesvc dns: ${started.join(', ')}), dnsperf ${SECONDS}s × ${ROUNDS} rounds each, alternating; ${process.version}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`bench/dns: ${N} services (synthetic index; kubesvc dns: ${started.join(', ')}), dnsperf ${SECONDS}s × ${ROUNDS} rounds each, alternating; ${CHURN_MS > 0 ? `index changing every ${CHURN_MS} ms` : 'index unchanging'}; ${process.version}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`reproduce: ${reproduce}`);
     // Warm all (caches, JIT) before measuring.
     for (const t of all) await throughput(t.port, queries, 2);
@@ -207,6 +218,6 @@ async function main(): Promise<void> {
   }
 }
 
-const reproduce = `npx tsx bench/dns.ts --services ${N} --seconds ${SECONDS} --rounds ${ROUNDS} --qps ${FIXED_QPS} --workers ${values.workers}`;
+const reproduce = `npx tsx bench/dns.ts --services ${N} --seconds ${SECONDS} --rounds ${ROUNDS} --qps ${FIXED_QPS} --workers ${values.workers}${CHURN_MS > 0 ? ` --churn-ms ${CHURN_MS}` : ''}`;
 
 (values.serve !== undefined ? serve(Number(values.serve)) : main()).catch((e) => { console.error(e); process.exitCode = 1; });

@@ -2,6 +2,7 @@
 // the node network's first address; each node is a netns on it running an
 // agent; the control plane runs in this process. stop() removes everything.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { kubeconfigYaml } from '../apiserver/auth/pki.js';
@@ -9,7 +10,7 @@ import { RestClient, loadKubeconfig, isAlreadyExistsError } from '../client/rest
 import { parseIPv4CIDR } from '../controllers/ipam/cidr.js';
 import { AgentProcess, agentArgs } from './agents.js';
 import { cleanupCluster, terminate } from './cleanup.js';
-import { kubeDnsDeployment, kubeDnsService } from './dns.js';
+import { dnsWorkers, kubeDnsDeployment, kubeDnsService } from './dns.js';
 import { HostNet, type RouteInfo } from './host-net.js';
 import { ExecIpCommand, ExecNftCommand, findProgram, type IpCommand, type NftCommand } from './ip.js';
 import { UpLog } from './log.js';
@@ -196,7 +197,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
       abortIfAsked();
       log.line('up', `nodes Ready after ${Date.now() - t0} ms: ${readyNodes.join(' ')}`);
       let dnsReady = false;
-      const m = { clusterIP: plan.dnsIP, self: selfCmd, kubeconfig: dnsKubeconfigPath };
+      const m = { clusterIP: plan.dnsIP, self: selfCmd, kubeconfig: dnsKubeconfigPath, workers: dnsWorkers(availableParallelism()) };
       await ensureObject(client, '/api/v1/namespaces/kube-system/services', kubeDnsService(m));
       await ensureObject(client, '/apis/apps/v1/namespaces/kube-system/deployments', kubeDnsDeployment(m));
       if (readyNodes.length) {

