@@ -64,6 +64,8 @@ export function kubeDnsDeployment(i: DnsManifestInput): Record<string, unknown> 
                 { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
                 { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
               ],
+              // CoreDNS's requests: Burstable, so a burst of BestEffort pods does not starve cluster DNS.
+              resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
               readinessProbe: { tcpSocket: { port: 53 }, periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
             },
           ],
