@@ -26,7 +26,7 @@ export class ExecNft implements NftInterface {
     return new Transaction(this.family, this.table);
   }
 
-  private exec(args: string[], stdin?: string): Promise<string> {
+  private exec(args: string[], stdin: Iterable<string> = []): Promise<string> {
     const nft = this.o.nftPath ?? 'nft';
     const [cmd, argv] = this.o.netns ? ['ip', ['netns', 'exec', this.o.netns, nft, ...args]] : [nft, args];
     return new Promise((resolve, reject) => {
@@ -41,14 +41,16 @@ export class ExecNft implements NftInterface {
         else reject(new NftError(codeFromStderr(stderr), `nft ${args.join(' ')}: exit ${rc}: ${stderr.slice(0, 2000).trim()}`));
       });
       p.stdin.on('error', () => { /* nft exited early; close reports why */ });
-      p.stdin.end(stdin ?? '');
+      // Written as rendered: nft starts up meanwhile, and no 10 MB script string is built.
+      for (const chunk of stdin) p.stdin.write(chunk);
+      p.stdin.end();
     });
   }
 
   async run(tx: Transaction): Promise<void> {
     if (tx.error) throw new NftError('Invalid', tx.error.message);
     if (!tx.numOperations()) return;
-    await this.exec(['-f', '-'], tx.toString());
+    await this.exec(['-f', '-'], tx.lines());
   }
 
   async list(kind: ListKind): Promise<string[]> {

@@ -95,7 +95,7 @@ test('ClusterIP and NodePort balance over both pods; 0 endpoints → refused; co
     assert.match(listing, /comment "demo\/web:http"/);
     // Chainless dispatch: the VIP jumps to the shared pick-2 chain, endpoints are map elements.
     assert.match(listing, /10\.96\.77\.10 \. tcp \. 80 comment "demo\/web:http" : goto pick-2/);
-    assert.match(listing, /10\.96\.77\.10 \. 80 \. 1 comment "demo\/web:http" : 10\.77\.\d+\.11 \. 8080/);
+    assert.match(listing, /10\.96\.77\.10 \. 80 \. 1 : 10\.77\.\d+\.11 \. 8080/);
 
     // Hairpin: pod-a as the only endpoint, reaching itself through the service.
     core.onSlice(webSlice([IP.a]), false);

@@ -34,7 +34,7 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
   core.onService(undefined, svc('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80 }] }));
   core.onSlice(slice('ns1', 'svc1', 'svc1-abc', [{ name: 'p80', port: 80 }], [{ ip: '10.180.0.1' }]), false);
   await core.sync();
-  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172|pick-|hairpin \{/.test(l));
+  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172|pick-|hairpin \{|service-endpoints-tcp \{/.test(l));
   // No chain of its own: the ClusterIP maps to the shared pick-1 chain, which DNATs through @service-endpoints.
   assert.deepEqual(svcLines, [
     'add chain ip kubesvc pick-1',
@@ -44,14 +44,17 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
     ...['tcp', 'udp', 'sctp'].map((p) => `add rule ip kubesvc pick-1 meta l4proto ${p} dnat ip to ip daddr . ${p} dport . numgen random mod 1 map @service-endpoints-${p}`),
     'add element ip kubesvc cluster-ips { 172.30.0.41 comment "ns1/svc1" }',
     'add element ip kubesvc hairpin { 10.180.0.1 . 10.180.0.1 }',
-    'add element ip kubesvc service-endpoints-tcp { 172.30.0.41 . 80 . 0 comment "ns1/svc1:p80" : 10.180.0.1 . 80 }',
+    'add element ip kubesvc service-endpoints-tcp { 172.30.0.41 . 80 . 0 : 10.180.0.1 . 80 }',
     'add element ip kubesvc service-ips { 172.30.0.41 . tcp . 80 comment "ns1/svc1:p80" : goto pick-1 }',
   ]);
-  // The static part: 16 chains (25 rules), 11 sets/maps, the node IP; plus pick-1 (4 rules).
+  // The static part: 16 chains (28 rules), 11 sets/maps, the node IP; plus pick-1 (4 rules).
   const c = nft.counts();
-  assert.deepEqual(c, { chains: 17, rules: 29, elements: 5 });
-  assert.ok(nft.dump().includes('add rule ip kubesvc nat-postrouting ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
-  assert.ok(nft.dump().includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 goto reject-chain comment "reject traffic to unallocated ClusterIPs"\n'));
+  assert.deepEqual(c, { chains: 17, rules: 32, elements: 5 });
+  const dump = nft.dump();
+  assert.ok(dump.includes('add rule ip kubesvc nat-postrouting ct status dnat ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
+  // Cheap tests first: established packets leave after one rule, the prefix compare precedes the set lookup.
+  assert.ok(dump.includes('add rule ip kubesvc filter-forward ct state != new return\nadd rule ip kubesvc filter-forward jump service-endpoints-check\nadd rule ip kubesvc filter-forward jump cluster-ips-check\n'));
+  assert.ok(dump.includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 goto reject-chain comment "reject traffic to unallocated ClusterIPs and invalid ports of ClusterIPs"\nadd rule ip kubesvc cluster-ips-check ip daddr @cluster-ips goto reject-chain'));
   assert.ok(nft.dump().includes('add element ip kubesvc nodeport-ips { 192.168.0.2 }\n'));
 });
 
