@@ -109,6 +109,46 @@ test('partial syncs write only what changed; no change → zero operations', asy
   assert.equal(nft.dump(), fresh.nft.dump());
 });
 
+test('elements two services share (one externalIP:port, one pod) stay while either wants them; the first keeps its value', async () => {
+  const world = (names: string[]): { services: KubeObject[]; slices: KubeObject[] } => ({
+    services: names.map((n, i) => svc('ns', n, { clusterIP: `172.30.0.${i + 1}`, externalIPs: ['192.168.99.1'] })),
+    slices: names.map((n) => slice('ns', n, `${n}-a`, [{ port: 8080 }], [{ ip: '10.180.0.7' }, ...(n === 'b' ? [{ ip: '10.180.0.8' }] : [])])),
+  });
+  const fullDump = async (names: string[]): Promise<string> => {
+    const fresh = setup();
+    const w = world(names);
+    for (const s of w.services) fresh.core.onService(undefined, s);
+    for (const s of w.slices) fresh.core.onSlice(s, false);
+    await fresh.core.sync();
+    return fresh.nft.dump();
+  };
+  const { nft, core, tracer } = setup();
+  await core.sync();
+  const [a, b] = world(['a', 'b']).services, [sa, sb] = world(['a', 'b']).slices;
+  core.onService(undefined, a);
+  core.onSlice(sa, false);
+  await core.sync();
+  core.onService(undefined, b);
+  core.onSlice(sb, false);
+  await core.sync();
+  // a came first: the shared externalIP:port still dispatches to a's single endpoint.
+  assert.deepEqual(tracer().trace(P('203.0.113.1', '192.168.99.1', 80)).endpoints, ['10.180.0.7:8080']);
+  assert.equal(nft.dump(), await fullDump(['a', 'b']));
+  // a leaves: the shared entry now belongs to b (two endpoints), and the shared hairpin pair stays.
+  core.onService(a, undefined);
+  await core.sync();
+  assert.equal(nft.dump().split('\n').filter((l) => l.includes('10.180.0.7 . 10.180.0.7')).length, 1);
+  assert.deepEqual(tracer().trace(P('203.0.113.1', '192.168.99.1', 80)).endpoints, ['10.180.0.7:8080', '10.180.0.8:8080']);
+  const onlyB = setup();
+  onlyB.core.onService(undefined, b);
+  onlyB.core.onSlice(sb, false);
+  await onlyB.core.sync();
+  assert.equal(nft.dump(), onlyB.nft.dump());
+  core.onService(b, undefined);
+  await core.sync();
+  assert.ok(!nft.dump().includes('10.180.0.7'));
+});
+
 test('a failed sync forces a full one; a restart converges from what is in the kernel', async () => {
   const { nft, core } = setup();
   core.onService(undefined, svc('ns', 'a', { clusterIP: '172.30.0.1' }));
