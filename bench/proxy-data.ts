@@ -102,6 +102,7 @@ async function program(): Promise<void> {
     ports: [{ name: 'http', port: PORT, protocol: 'TCP' }], endpoints: [{ addresses: [IP.srv], conditions: { ready: true }, nodeName: 'node-1' }],
   } as KubeObject, false);
   await core.sync();
+  await nft.close();
 }
 
 interface Run { rps: number; errors: number }

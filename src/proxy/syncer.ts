@@ -60,14 +60,15 @@ class Wanted {
     const had = m.has(key);
     if (w) { m.set(key, w); if (!had) this.n++; } else if (had) { m.delete(key); this.n--; }
   }
-  /** Adds a claim; the first claim keeps the kernel's value. */
-  add(e: ElementSpec): void {
+  /** Adds a claim (the first keeps the kernel's value); true when an earlier one has another value. */
+  add(e: ElementSpec): boolean {
     let m = this.bySet.get(e.set);
     if (!m) this.bySet.set(e.set, (m = new Map()));
     const w = m.get(e.key);
-    if (w === undefined) { m.set(e.key, e); this.n++; return; }
+    if (w === undefined) { m.set(e.key, e); this.n++; return false; }
     const n = withClaim(w, e);
     if (n !== w) m.set(e.key, n);
+    return firstOf(n)!.value !== e.value;
   }
 }
 const dynamic = (s: SetSpec): boolean => (s.flags ?? []).includes('dynamic');
@@ -118,12 +119,49 @@ export class Syncer {
   async full(all: Map<string, Fragment>): Promise<SyncStats> {
     const recreate = this.recreate;
     const [chains, sets, maps] = recreate ? [[], [], []] : await Promise.all([this.nft.list('chains'), this.nft.list('sets'), this.nft.list('maps')]);
+    const shared = countShared(all.values());
+    // Optimistic: every claim is written, and the element index is built while nft parses
+    // (most of a full sync's time). Repeated keys are rare and the kernel settles them as
+    // the index does (the first of equal values stays); only different values for one key
+    // fail the batch, and then the deduplicated one follows.
+    let tx = this.fullTransaction(all, shared, { chains, sets, maps, recreate });
+    const running = this.nft.run(tx).then(() => undefined, (e: unknown) => e);
+    const wanted = new Wanted();
+    let conflict = false, n = 0;
+    for (const f of all.values()) {
+      for (const e of f.elements) if (wanted.add(e)) conflict = true;
+      // Let the event loop go on feeding nft's stdin: nft starts work only at end of input.
+      if (++n % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    let err = await running;
+    if (err !== undefined && conflict) {
+      tx = this.fullTransaction(all, shared, { chains, sets, maps, recreate }, wanted);
+      err = await this.nft.run(tx).then(() => undefined, (e: unknown) => e);
+    }
+    if (err !== undefined) {
+      this.recreate = true;
+      throw err;
+    }
+    this.recreate = false;
+    this.fragments = new Map(all);
+    this.shared = shared;
+    this.nChains = 0;
+    this.nRules = 0;
+    for (const f of all.values()) this.count(f, 1);
+    for (const { spec } of shared.values()) this.count({ chains: [spec], sets: [], elements: [] }, 1);
+    this.wanted = wanted;
+    return this.stats(true, tx);
+  }
+
+  /** A full sync's transaction: every claim, or with `dedup` only each key's first. */
+  private fullTransaction(all: Map<string, Fragment>, shared: Map<string, { spec: ChainSpec; n: number }>,
+    kernel: { chains: string[]; sets: string[]; maps: string[]; recreate: boolean }, dedup?: Wanted): Transaction {
+    const { chains, sets, maps, recreate } = kernel;
     const inKernel = new Set([...chains, ...sets, ...maps]);
     const tx = this.nft.newTransaction();
     tx.add({ kind: 'table', comment: this.tableComment });
     if (recreate) tx.delete({ kind: 'table' }).add({ kind: 'table', comment: this.tableComment });
     const ph = new Phases();
-    const wanted = new Wanted();
     const desiredNames = new Set<string>();
     for (const f of all.values()) {
       for (const s of f.sets) {
@@ -137,37 +175,22 @@ export class Syncer {
         if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
         ph.addRules(c);
       }
-      for (const e of f.elements) wanted.add(e);
+      if (!dedup) for (const e of f.elements) ph.elemAdds.push(e.set, e);
     }
-    const shared = countShared(all.values());
+    if (dedup) for (const [set, m] of dedup.bySet) for (const w of m.values()) ph.elemAdds.push(set, Array.isArray(w) ? w[0] : w);
     for (const { spec: c } of shared.values()) {
       desiredNames.add(c.name);
       ph.chains.push(chainObj(c));
       if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
       ph.addRules(c);
     }
-    for (const [set, m] of wanted.bySet) for (const w of m.values()) ph.elemAdds.push(set, Array.isArray(w) ? w[0] : w);
     for (const name of chains) if (!desiredNames.has(name)) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
     for (const name of sets) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'set', name, type: '' });
     for (const name of maps) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'map', name, type: '' });
     // Leftover maps may reference leftover chains: empty them before the chain deletes.
     for (const o of ph.setDeletes) ph.flushes.push(o);
     ph.emit(tx);
-    try {
-      await this.nft.run(tx);
-    } catch (e) {
-      this.recreate = true;
-      throw e;
-    }
-    this.recreate = false;
-    this.fragments = new Map(all);
-    this.shared = shared;
-    this.nChains = 0;
-    this.nRules = 0;
-    for (const f of all.values()) this.count(f, 1);
-    for (const { spec } of shared.values()) this.count({ chains: [spec], sets: [], elements: [] }, 1);
-    this.wanted = wanted;
-    return this.stats(true, tx);
+    return tx;
   }
 
   /** Writes only the differences for the owners in `updates` (undefined: owner gone). */
