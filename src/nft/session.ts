@@ -89,11 +89,12 @@ export class NftSession {
     };
     p.on('error', (e) => gone(e.message));
     p.on('exit', (code, signal) => gone(`exited (${signal ?? code})`));
-    // The first sentinel teaches the marker; it doubles as the check that nft started.
+    // Two sentinels teach the marker (their output is the same text twice, whatever nft's
+    // version prints); that doubles as the check that nft started.
     return new Promise<void>((resolve, reject) => {
       this.pending = { resolve, reject, line: SENTINEL };
       this.hold(true, p);
-      p.stdin!.write(`${SENTINEL}\n`);
+      p.stdin!.write(`${SENTINEL}\n${SENTINEL}\n`);
     });
   }
 
@@ -102,11 +103,11 @@ export class NftSession {
     const w = this.pending;
     if (!w) return;
     if (this.marker === undefined) {
-      const nl = this.buf.indexOf('\n');
-      if (nl < 0) return;
-      this.marker = this.buf.slice(0, nl + 1);
-      this.buf = this.buf.slice(nl + 1);
-      this.settle(w, '');
+      const half = this.buf.length / 2, first = this.buf.slice(0, half);
+      if (!Number.isInteger(half) || !first.endsWith('\n') || first !== this.buf.slice(half)) return;
+      this.marker = first;
+      this.buf = '';
+      this.settle(w, /Error:/.test(first) ? first : '');
       return;
     }
     if (!this.buf.endsWith(this.marker)) return;
