@@ -38,8 +38,8 @@ const sliceOf = (i: number, gen = 0, trigger?: number): KubeObject => ({
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0 || spawnSync('nft', ['--version']).status !== 0) throw new Error('needs root and nft');
   execFileSync('ip', ['netns', 'add', NS]);
+  const nft = new ExecNft({ table: TABLE, netns: NS });
   try {
-    const nft = new ExecNft({ table: TABLE, netns: NS });
     const core = new ProxyCore(nft, { node: { name: 'node-0', ips: ['192.168.0.2'] }, clusterCIDR: '10.128.0.0/9', serviceCIDR: '10.96.0.0/12' });
     for (let i = 0; i < N; i++) { core.onService(undefined, service(i)); core.onSlice(sliceOf(i), false); }
     let t = performance.now();
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     console.log(`network programming latency at ${RATE} changes/s over ${SECONDS}s (${lat.length} changes): p50 ${ms(pct(lat, 50))}, p99 ${ms(pct(lat, 99))}`);
     console.log(`proxy RSS: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB)`);
   } finally {
+    await nft.close();
     spawnSync('ip', ['netns', 'del', NS]);
   }
 }

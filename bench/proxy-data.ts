@@ -4,7 +4,10 @@
 // a short body), a client pod netns running wrk. In the same run, alternating:
 // wrk through the ClusterIP vs directly to the pod IP, in keep-alive mode and in
 // new-connection mode (`Connection: close`). Reports medians and the ratio
-// ClusterIP/direct per mode.
+// ClusterIP/direct per mode, and the spread of the per-pair ratios.
+//
+// Fairness: both targets get one discarded warm-up run first; an even number of
+// pairs (default 6) puts each target first in as many pairs as the other.
 //
 // State reset before every run (so no run inherits another's conntrack or
 // TIME_WAIT): `conntrack -F` in the node netns (the bridge calls netfilter, so
@@ -21,7 +24,7 @@
 //   node:   ip_forward=1 (routes pod → ClusterIP), and the proxy's own conntrack
 //           settings (conntrackSysctls: what the agent applies to a node).
 //
-// Run: npm run build && node dist/bench/proxy-data.js [--pairs 5] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx]
+// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx]
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -31,7 +34,7 @@ import { conntrackSysctls } from '../src/proxy/conntrack-sysctl.js';
 import type { KubeObject } from '../src/api/object.js';
 
 const { values } = parseArgs({ options: {
-  pairs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
+  pairs: { type: 'string', default: '6' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
   settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false },
 } });
 const PAIRS = Number(values.pairs), SECONDS = Number(values.seconds), CONNS = Number(values.connections), SETTLE = Number(values.settle);
@@ -102,6 +105,7 @@ async function program(): Promise<void> {
     ports: [{ name: 'http', port: PORT, protocol: 'TCP' }], endpoints: [{ addresses: [IP.srv], conditions: { ready: true }, nodeName: 'node-1' }],
   } as KubeObject, false);
   await core.sync();
+  await nft.close();
 }
 
 interface Run { rps: number; errors: number }
@@ -149,8 +153,7 @@ async function main(): Promise<void> {
     console.log(`data plane: wrk -t1 -c${CONNS}, ${PAIRS} alternating pairs × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
     for (const [mode, close] of [['keep-alive', false], ['new connection', true]] as const) {
       const res: Record<'clusterIP' | 'direct', Run[]> = { clusterIP: [], direct: [] };
-      await reset();
-      wrk(targets.direct, close); // warm-up, discarded
+      for (const t of ['clusterIP', 'direct'] as const) { await reset(); wrk(targets[t], close); } // warm-up, discarded
       for (let i = 0; i < PAIRS; i++) {
         const order = i % 2 ? (['direct', 'clusterIP'] as const) : (['clusterIP', 'direct'] as const);
         for (const t of order) {
@@ -162,7 +165,9 @@ async function main(): Promise<void> {
       const c = median(res.clusterIP.map((r) => r.rps)), d = median(res.direct.map((r) => r.rps));
       const fmt = (rs: Run[]): string => rs.map((r) => r.rps.toFixed(0)).join(' ');
       const errs = (rs: Run[]): number => rs.reduce((a, r) => a + r.errors, 0);
-      console.log(`${mode}: ClusterIP median ${c.toFixed(0)} req/s [${fmt(res.clusterIP)}] errors ${errs(res.clusterIP)}; direct median ${d.toFixed(0)} req/s [${fmt(res.direct)}] errors ${errs(res.direct)}; ratio ${(c / d).toFixed(3)}`);
+      const pairRatios = res.clusterIP.map((r, i) => r.rps / res.direct[i].rps).sort((a, b) => a - b);
+      console.log(`${mode}: ClusterIP median ${c.toFixed(0)} req/s [${fmt(res.clusterIP)}] errors ${errs(res.clusterIP)}; direct median ${d.toFixed(0)} req/s [${fmt(res.direct)}] errors ${errs(res.direct)}; ratio ${(c / d).toFixed(3)}` +
+        `; per-pair ratios median ${median(pairRatios).toFixed(3)} (${pairRatios[0].toFixed(3)}–${pairRatios.at(-1)!.toFixed(3)})`);
     }
   } finally {
     cleanup();

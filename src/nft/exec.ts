@@ -1,10 +1,16 @@
-// ExecNft pipes each transaction's script to one `nft -f -` (inside a named
-// network namespace through `ip netns exec` when asked). nft applies a file
-// as one kernel transaction, so a sync is all-or-nothing.
+// ExecNft pipes each large transaction's script to one `nft -f -` (inside a
+// named network namespace through `ip netns exec` when asked), and small ones
+// to a long-lived `nft -i` (session.ts), which spares each of them the cost of
+// an nft process exiting. Either way a transaction is one kernel batch, so a
+// sync is all-or-nothing.
 import { spawn } from 'node:child_process';
 import { NftError, codeFromStderr } from './errors.js';
 import type { ListKind, NftInterface } from './interface.js';
+import { NftSession } from './session.js';
 import { Transaction } from './transaction.js';
+
+/** Beyond this, one-shot `nft -f`: a long-lived nft would keep the memory a big parse takes. */
+const SESSION_MAX_OPERATIONS = 2000;
 
 export interface ExecNftOptions {
   family?: string;
@@ -17,16 +23,20 @@ export class ExecNft implements NftInterface {
   readonly family: string;
   readonly table: string;
 
+  private readonly session: NftSession;
+
   constructor(private readonly o: ExecNftOptions) {
     this.family = o.family ?? 'ip';
     this.table = o.table;
+    const shell = ['sh', '-c', 'exec "$0" -i 2>&1', o.nftPath ?? 'nft'];
+    this.session = o.netns ? new NftSession('ip', ['netns', 'exec', o.netns, ...shell]) : new NftSession(shell[0], shell.slice(1));
   }
 
   newTransaction(): Transaction {
     return new Transaction(this.family, this.table);
   }
 
-  private exec(args: string[], stdin?: string): Promise<string> {
+  private exec(args: string[], stdin: Iterable<string> = []): Promise<string> {
     const nft = this.o.nftPath ?? 'nft';
     const [cmd, argv] = this.o.netns ? ['ip', ['netns', 'exec', this.o.netns, nft, ...args]] : [nft, args];
     return new Promise((resolve, reject) => {
@@ -41,15 +51,21 @@ export class ExecNft implements NftInterface {
         else reject(new NftError(codeFromStderr(stderr), `nft ${args.join(' ')}: exit ${rc}: ${stderr.slice(0, 2000).trim()}`));
       });
       p.stdin.on('error', () => { /* nft exited early; close reports why */ });
-      p.stdin.end(stdin ?? '');
+      // Written as rendered: nft starts up meanwhile, and no 10 MB script string is built.
+      for (const chunk of stdin) p.stdin.write(chunk);
+      p.stdin.end();
     });
   }
 
   async run(tx: Transaction): Promise<void> {
     if (tx.error) throw new NftError('Invalid', tx.error.message);
     if (!tx.numOperations()) return;
-    await this.exec(['-f', '-'], tx.toString());
+    if (tx.numOperations() <= SESSION_MAX_OPERATIONS) await this.session.run(tx.lines());
+    else await this.exec(['-f', '-'], tx.lines());
   }
+
+  /** Stops the long-lived nft, if one runs. */
+  close(): Promise<void> { return this.session.close(); }
 
   async list(kind: ListKind): Promise<string[]> {
     // -t leaves set elements out: a listing at 100k elements is otherwise large.

@@ -11,4 +11,6 @@ export interface NftInterface {
   run(tx: Transaction): Promise<void>;
   /** Names of this table's objects in the kernel; [] when the table does not exist. */
   list(kind: ListKind): Promise<string[]>;
+  /** Releases what the implementation keeps running (a long-lived nft); it restarts on demand. */
+  close?(): Promise<void>;
 }

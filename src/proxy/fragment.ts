@@ -1,11 +1,12 @@
 // The desired nftables state, split into fragments: one static fragment plus
 // one per Service. A sync rewrites only the fragments of changed Services.
-import type { BaseChain } from '../nft/objects.js';
+import type { BaseChain, NftObject } from '../nft/objects.js';
 
 export interface RuleSpec { rule: string; comment?: string }
 export interface ChainSpec { name: string; base?: BaseChain; comment?: string; rules: RuleSpec[] }
 export interface SetSpec { kind: 'set' | 'map'; name: string; type: string; flags?: string[]; timeout?: number; comment?: string }
-export interface ElementSpec { set: string; key: string; value?: string; comment?: string }
+/** Already the nft object a transaction takes: a full sync writes 100k+ of them, so no copies. */
+export type ElementSpec = Extract<NftObject, { kind: 'element' }>;
 
 export interface Fragment {
   chains: ChainSpec[];

@@ -151,6 +151,7 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
       if (!s.keepTable) {
         try { await nft.run(nft.newTransaction().delete({ kind: 'table' })); } catch (e) { if (!isNotFound(e)) log(`removing table: ${(e as Error).message}`); }
       }
+      await nft.close?.();
     },
   };
 }

@@ -30,16 +30,20 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
   const base = (name: string, type: 'filter' | 'nat', hook: Hook, priority: number, rules: RuleSpec[]): ChainSpec =>
     ({ name, base: { type, hook, priority }, rules });
   const plain = (name: string, rules: RuleSpec[], comment?: string): ChainSpec => (comment !== undefined ? { name, comment, rules } : { name, rules });
+  // Established traffic (nearly every packet) leaves each filter hook after one `ct state` test;
+  // only a connection's first packet reaches the checks.
+  const newOnly = r('ct state != new return');
   const chains: ChainSpec[] = [
     base(C.filterPrerouting, 'filter', 'prerouting', -110, [r(`ct state new jump ${C.firewallCheck}`)]),
-    base(C.filterInput, 'filter', 'input', -110, [r(`ct state new jump ${C.nodePortEndpointsCheck}`), r(`ct state new jump ${C.serviceEndpointsCheck}`)]),
-    base(C.filterForward, 'filter', 'forward', -110, [r(`ct state new jump ${C.serviceEndpointsCheck}`), r(`ct state new jump ${C.clusterIPsCheck}`)]),
-    base(C.filterOutput, 'filter', 'output', -110, [r(`ct state new jump ${C.serviceEndpointsCheck}`), r(`ct state new jump ${C.firewallCheck}`)]),
+    base(C.filterInput, 'filter', 'input', -110, [newOnly, r(`jump ${C.nodePortEndpointsCheck}`), r(`jump ${C.serviceEndpointsCheck}`)]),
+    base(C.filterForward, 'filter', 'forward', -110, [newOnly, r(`jump ${C.serviceEndpointsCheck}`), r(`jump ${C.clusterIPsCheck}`)]),
+    base(C.filterOutput, 'filter', 'output', -110, [newOnly, r(`jump ${C.serviceEndpointsCheck}`), r(`jump ${C.firewallCheck}`)]),
     base(C.filterOutputPostDNAT, 'filter', 'output', -90, [r(`ct state new jump ${C.clusterIPsCheck}`)]),
     base(C.natPrerouting, 'nat', 'prerouting', -100, [r(`jump ${C.services}`)]),
     base(C.natOutput, 'nat', 'output', -100, [r(`jump ${C.services}`)]),
+    // Only a DNATed connection can be a hairpin: a status bit test spares every other one the pair lookup.
     base(C.natPostrouting, 'nat', 'postrouting', 100, [
-      r(`ip saddr . ip daddr @${S.hairpin} jump ${C.markForMasquerade}`, 'hairpin: a pod reaching itself through a service'),
+      r(`ct status dnat ip saddr . ip daddr @${S.hairpin} jump ${C.markForMasquerade}`, 'hairpin: a pod reaching itself through a service'),
       r(`jump ${C.masquerading}`),
     ]),
     plain(C.masquerading, [r(`mark and ${MASQ_MARK} == 0 return`), r(`mark set mark xor ${MASQ_MARK}`), r('masquerade fully-random')]),
@@ -50,9 +54,10 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     plain(C.nodePortEndpointsCheck, [r(`ip daddr @${S.nodePortIPs} meta l4proto . th dport vmap @${S.noEndpointNodePorts}`)]),
     // TCP gets a reset: the ICMP error a plain reject sends from the forward hook of a
     // bridged pod packet does not reach the client here, which then hangs until timeout.
+    // The prefix test first: it is a compare, the set a hash lookup, and both reject.
     plain(C.clusterIPsCheck, [
-      r(`ip daddr @${S.clusterIPs} goto ${C.reject}`, 'reject traffic to invalid ports of ClusterIPs'),
-      r(`ip daddr ${o.serviceCIDR} goto ${C.reject}`, 'reject traffic to unallocated ClusterIPs'),
+      r(`ip daddr ${o.serviceCIDR} goto ${C.reject}`, 'reject traffic to unallocated ClusterIPs and invalid ports of ClusterIPs'),
+      r(`ip daddr @${S.clusterIPs} goto ${C.reject}`, 'reject traffic to invalid ports of ClusterIPs outside the service CIDR'),
     ]),
     plain(C.reject, [r('meta l4proto tcp reject with tcp reset'), r('reject')], 'helper for @no-endpoint-services / @no-endpoint-nodeports'),
   ];
@@ -67,19 +72,23 @@ export function staticFragment(node: NodeInfo, o: RulesetOptions): Fragment {
     ...PROTOS.map((p): SetSpec => ({ kind: 'map', name: `${S.serviceEndpoints}-${p}`, type: endpointsMapType(p), comment: 'entry . index: endpoint, for the pick-N chains' })),
     { kind: 'set', name: S.hairpin, type: 'ipv4_addr . ipv4_addr', comment: 'endpoint . endpoint pairs: masqueraded' },
   ];
-  const elements: ElementSpec[] = [...new Set(node.ips)].map((ip) => ({ set: S.nodePortIPs, key: ip }));
+  const elements: ElementSpec[] = [...new Set(node.ips)].map((ip): ElementSpec => ({ kind: 'element', set: S.nodePortIPs, key: ip }));
   return { chains, sets, elements };
 }
 
 export function serviceFragment(svc: ServiceInfo, endpoints: ServiceEndpoints | undefined, node: NodeInfo, o: RulesetOptions): Fragment {
   const f: Fragment = { chains: [], sets: [], elements: [] };
   for (const p of svc.ports) addServicePort(f, p, endpoints?.get(p.portName) ?? [], node, o);
-  if (svc.ports[0]?.clusterIP) f.elements.unshift({ set: S.clusterIPs, key: svc.ports[0].clusterIP, comment: `${svc.namespace}/${svc.name}` });
+  if (svc.ports[0]?.clusterIP) f.elements.unshift({ kind: 'element', set: S.clusterIPs, key: svc.ports[0].clusterIP, comment: `${svc.namespace}/${svc.name}` });
   return f;
 }
 
-/** The shared chains a pool of `n` endpoints dispatches through. */
+/** The shared chains a pool of `n` endpoints dispatches through. Immutable, so built once per shape, not per service. */
+const pickChainsMemo = new Map<string, ChainSpec[]>();
 function pickChains(n: number, o: RulesetOptions, masq: boolean): ChainSpec[] {
+  const memoKey = `${n}/${masq}/${o.clusterCIDR}`;
+  const memo = pickChainsMemo.get(memoKey);
+  if (memo) return memo;
   const chains: ChainSpec[] = [
     { name: pickChain(n), rules: [
       r(`ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster'),
@@ -87,6 +96,7 @@ function pickChains(n: number, o: RulesetOptions, masq: boolean): ChainSpec[] {
     ] },
   ];
   if (masq) chains.push({ name: pickMasqChain(n), rules: [r(`jump ${C.markForMasquerade}`), r(`goto ${pickChain(n)}`)] });
+  if (pickChainsMemo.size < 4096) pickChainsMemo.set(memoKey, chains);
   return chains;
 }
 
@@ -111,14 +121,20 @@ function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], no
   const localCh = cat.localEndpoints.length ? localChain(p) : undefined;
   const internalCh = p.internalPolicyLocal ? localCh : clusterCh;
   const hasExt = external && (externalEps.length || (p.externalPolicyLocal && clusterCh));
-  const extCh = !hasExt ? undefined : !p.externalPolicyLocal && !affinity ? pickMasqChain(nCluster) : externalChain(p);
-  const masqOutside = r(`ip daddr ${p.clusterIP} th dport ${p.port} ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster');
+  const ownExtCh = hasExt && (p.externalPolicyLocal || affinity);
+  const extCh = !hasExt ? undefined : ownExtCh ? externalChain(p) : pickMasqChain(nCluster);
+  const masqOutside = (): RuleSpec => r(`ip daddr ${p.clusterIP} th dport ${p.port} ip saddr != ${o.clusterCIDR} jump ${C.markForMasquerade}`, 'masquerade traffic from outside the cluster');
 
   if (clusterCh && !affinity) {
-    (f.shared ??= []).push(...pickChains(nCluster, o, extCh === pickMasqChain(nCluster)));
+    (f.shared ??= []).push(...pickChains(nCluster, o, !!hasExt && !ownExtCh));
     const keys = [...(internalCh === clusterCh && p.clusterIP ? [{ ip: p.clusterIP, port: p.port }] : []), ...(extCh ? entries : [])];
+    // No comment on these: they are most of the table (entries × endpoints), and the entry's
+    // @service-ips element, which carries the service's name, is keyed by the same address and port.
+    const set = `${S.serviceEndpoints}-${proto}`;
+    const values = cat.clusterEndpoints.map((e) => `${e.ip} . ${e.port}`);
     for (const k of keys) {
-      cat.clusterEndpoints.forEach((e, i) => f.elements.push({ set: `${S.serviceEndpoints}-${proto}`, key: `${k.ip} . ${k.port} . ${i}`, value: `${e.ip} . ${e.port}`, comment: pn }));
+      const prefix = `${k.ip} . ${k.port} . `;
+      for (let i = 0; i < values.length; i++) f.elements.push({ kind: 'element', set, key: prefix + i, value: values[i] });
     }
   }
   const affinityDispatch = (name: string, list: EndpointInfo[], first: RuleSpec[]): void => {
@@ -128,23 +144,23 @@ function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], no
     f.chains.push({ name, comment: pn, rules });
   };
   if (affinity) {
-    if (clusterCh) affinityDispatch(clusterCh, cat.clusterEndpoints, internalCh === clusterCh ? [masqOutside] : []);
-    if (localCh) affinityDispatch(localCh, cat.localEndpoints, internalCh === localCh ? [masqOutside] : []);
+    if (clusterCh) affinityDispatch(clusterCh, cat.clusterEndpoints, internalCh === clusterCh ? [masqOutside()] : []);
+    if (localCh) affinityDispatch(localCh, cat.localEndpoints, internalCh === localCh ? [masqOutside()] : []);
     for (const e of cat.allReachableEndpoints) {
       const set = affinitySet(p, e);
       f.sets.push({ kind: 'set', name: set, type: 'ipv4_addr', flags: ['dynamic', 'timeout'], timeout: p.affinityTimeout });
       f.chains.push({ name: endpointChain(p, e), rules: [r(`update @${set} { ip saddr }`), r(`meta l4proto ${proto} dnat to ${e.ip}:${e.port}`)] });
     }
   } else if (localCh) {
-    f.chains.push({ name: localCh, comment: pn, rules: [...(internalCh === localCh ? [masqOutside] : []), ...dnatRules(proto, cat.localEndpoints)] });
+    f.chains.push({ name: localCh, comment: pn, rules: [...(internalCh === localCh ? [masqOutside()] : []), ...dnatRules(proto, cat.localEndpoints)] });
   }
   // Hairpin happens only where the pod's own traffic is DNATed: on its own node. A pod elsewhere
   // reaches this node's DNAT only through a NodePort/external entry, which masquerades anyway
   // (Cluster policy) or picks local endpoints only (Local). So remote endpoints need no pair,
   // which keeps the set at the node's pod count instead of the cluster's endpoint count.
-  for (const e of cat.allReachableEndpoints) if (e.nodeName === undefined || e.nodeName === node.name) f.elements.push({ set: S.hairpin, key: `${e.ip} . ${e.ip}` });
+  for (const e of cat.allReachableEndpoints) if (e.nodeName === undefined || e.nodeName === node.name) f.elements.push({ kind: 'element', set: S.hairpin, key: `${e.ip} . ${e.ip}` });
 
-  if (extCh === externalChain(p)) {
+  if (ownExtCh && extCh) {
     const rules: RuleSpec[] = [];
     if (!p.externalPolicyLocal) rules.push(r(`jump ${C.markForMasquerade}`), r(`goto ${clusterCh}`));
     else {
@@ -160,22 +176,22 @@ function addServicePort(f: Fragment, p: ServicePortInfo, eps: EndpointInfo[], no
 
   const vip = (ip: string): string => `${ip} . ${proto} . ${p.port}`;
   if (p.clusterIP) {
-    if (internalCh) f.elements.push({ set: S.serviceIPs, key: vip(p.clusterIP), value: `goto ${internalCh}`, comment: pn });
-    else f.elements.push({ set: S.noEndpointServices, key: vip(p.clusterIP), value: noEndpoints, comment: pn });
+    if (internalCh) f.elements.push({ kind: 'element', set: S.serviceIPs, key: vip(p.clusterIP), value: `goto ${internalCh}`, comment: pn });
+    else f.elements.push({ kind: 'element', set: S.noEndpointServices, key: vip(p.clusterIP), value: noEndpoints, comment: pn });
   }
   for (const ip of [...p.externalIPs, ...p.loadBalancerIPs]) {
-    if (extCh) f.elements.push({ set: S.serviceIPs, key: vip(ip), value: `goto ${extCh}`, comment: pn });
-    if (!externalEps.length) f.elements.push({ set: S.noEndpointServices, key: vip(ip), value: noEndpoints, comment: pn });
+    if (extCh) f.elements.push({ kind: 'element', set: S.serviceIPs, key: vip(ip), value: `goto ${extCh}`, comment: pn });
+    if (!externalEps.length) f.elements.push({ kind: 'element', set: S.noEndpointServices, key: vip(ip), value: noEndpoints, comment: pn });
   }
   if (p.nodePort !== undefined) {
     const key = `${proto} . ${p.nodePort}`;
-    if (extCh) f.elements.push({ set: S.serviceNodePorts, key, value: `goto ${extCh}`, comment: pn });
-    if (!externalEps.length) f.elements.push({ set: S.noEndpointNodePorts, key, value: noEndpoints, comment: pn });
+    if (extCh) f.elements.push({ kind: 'element', set: S.serviceNodePorts, key, value: `goto ${extCh}`, comment: pn });
+    if (!externalEps.length) f.elements.push({ kind: 'element', set: S.noEndpointNodePorts, key, value: noEndpoints, comment: pn });
   }
   if (p.loadBalancerSourceRanges.length && p.loadBalancerIPs.length) {
     const fw = firewallChain(p);
     f.chains.push({ name: fw, comment: pn, rules: [r(`ip saddr != { ${p.loadBalancerSourceRanges.join(', ')} } drop`)] });
-    for (const ip of p.loadBalancerIPs) f.elements.push({ set: S.firewallIPs, key: vip(ip), value: `goto ${fw}`, comment: pn });
+    for (const ip of p.loadBalancerIPs) f.elements.push({ kind: 'element', set: S.firewallIPs, key: vip(ip), value: `goto ${fw}`, comment: pn });
   }
 }
 

@@ -12,44 +12,64 @@ import { sameRules, type ChainSpec, type ElementSpec, type Fragment, type SetSpe
 
 export interface SyncStats { full: boolean; operations: number; chains: number; rules: number; elements: number }
 
-const ek = (set: string, key: string): string => `${set}\u0000${key}`;
 const chainObj = (c: ChainSpec): NftObject => ({ kind: 'chain', name: c.name, ...(c.base ? { base: c.base } : {}), ...(c.comment !== undefined ? { comment: c.comment } : {}) });
 const setObj = (s: SetSpec): NftObject => s.kind === 'set'
   ? { kind: 'set', name: s.name, type: s.type, flags: s.flags, timeout: s.timeout, comment: s.comment }
   : { kind: 'map', name: s.name, type: s.type, flags: s.flags, comment: s.comment };
-const elemObj = (e: ElementSpec): NftObject => (e.value !== undefined
-  ? (e.comment !== undefined ? { kind: 'element', set: e.set, key: e.key, value: e.value, comment: e.comment } : { kind: 'element', set: e.set, key: e.key, value: e.value })
-  : (e.comment !== undefined ? { kind: 'element', set: e.set, key: e.key, comment: e.comment } : { kind: 'element', set: e.set, key: e.key }));
+const keyOnly = (e: ElementSpec): ElementSpec => ({ kind: 'element', set: e.set, key: e.key });
 
 /**
- * Who wants one element: a single owner (the common case, no Map), or several
- * in arrival order. The first owner's value is what the kernel holds.
+ * Who wants one element: the claims (fragment elements, by identity) in arrival
+ * order; the first is what the kernel holds. A single claim is stored bare, so
+ * the common case allocates nothing. Identity, not owner names, says whose claim
+ * is whose: an owner's claims are exactly the elements of its stored fragment.
  */
-type Want = { owner: string; e: ElementSpec } | Map<string, ElementSpec>;
-const firstOf = (w: Want | undefined): ElementSpec | undefined =>
-  w === undefined ? undefined : w instanceof Map ? w.values().next().value : w.e;
-/** Adds an owner; mutates `w` only when it is a Map the caller owns. */
-function withOwner(w: Want | undefined, owner: string, e: ElementSpec): Want {
-  if (w === undefined) return { owner, e };
-  if (w instanceof Map) { w.set(owner, e); return w; }
-  if (w.owner === owner) return { owner, e };
-  return new Map([[w.owner, w.e], [owner, e]]);
+type Want = ElementSpec | ElementSpec[];
+const firstOf = (w: Want | undefined): ElementSpec | undefined => (Array.isArray(w) ? w[0] : w);
+/** Adds a claim; mutates `w` only when it is an array the caller owns. */
+function withClaim(w: Want | undefined, e: ElementSpec): Want {
+  if (w === undefined) return e;
+  if (Array.isArray(w)) { w.push(e); return w; }
+  return [w, e];
 }
-function withoutOwner(w: Want | undefined, owner: string): Want | undefined {
-  if (w === undefined) return undefined;
-  if (w instanceof Map) { w.delete(owner); return w.size ? w : undefined; }
-  return w.owner === owner ? undefined : w;
+function withoutClaim(w: Want | undefined, e: ElementSpec): Want | undefined {
+  if (!Array.isArray(w)) return w === e ? undefined : w;
+  const rest = w.filter((x) => x !== e);
+  return rest.length > 1 ? rest : rest[0];
 }
 
 /** Element operations grouped by set: nft evaluates each command on its own, so one line per set run is much cheaper. */
 class ElementOps {
-  private readonly bySet = new Map<string, NftObject[]>();
-  push(set: string, o: NftObject): void {
+  readonly bySet = new Map<string, ElementSpec[]>();
+  push(set: string, o: ElementSpec): void {
     const l = this.bySet.get(set);
     if (l) l.push(o);
     else this.bySet.set(set, [o]);
   }
-  *[Symbol.iterator](): IterableIterator<NftObject> { for (const l of this.bySet.values()) yield* l; }
+}
+
+/** Set → element key → who wants it. Nested, not `set + key` strings: a full sync holds 170k keys. */
+class Wanted {
+  readonly bySet = new Map<string, Map<string, Want>>();
+  private n = 0;
+  get size(): number { return this.n; }
+  get(set: string, key: string): Want | undefined { return this.bySet.get(set)?.get(key); }
+  set(set: string, key: string, w: Want | undefined): void {
+    let m = this.bySet.get(set);
+    if (!m) this.bySet.set(set, (m = new Map()));
+    const had = m.has(key);
+    if (w) { m.set(key, w); if (!had) this.n++; } else if (had) { m.delete(key); this.n--; }
+  }
+  /** Adds a claim (the first keeps the kernel's value); true when an earlier one has another value. */
+  add(e: ElementSpec): boolean {
+    let m = this.bySet.get(e.set);
+    if (!m) this.bySet.set(e.set, (m = new Map()));
+    const w = m.get(e.key);
+    if (w === undefined) { m.set(e.key, e); this.n++; return false; }
+    const n = withClaim(w, e);
+    if (n !== w) m.set(e.key, n);
+    return firstOf(n)!.value !== e.value;
+  }
 }
 const dynamic = (s: SetSpec): boolean => (s.flags ?? []).includes('dynamic');
 
@@ -72,9 +92,9 @@ class Phases {
     for (const o of this.sets) tx.add(o);
     for (const o of this.chains) tx.add(o);
     for (const o of this.flushes) tx.flush(o);
-    for (const o of this.elemDeletes) tx.delete(o);
+    for (const l of this.elemDeletes.bySet.values()) tx.elements('delete', l);
     for (const o of this.rules) tx.add(o);
-    for (const o of this.elemAdds) tx.add(o);
+    for (const l of this.elemAdds.bySet.values()) tx.elements('add', l);
     for (const o of this.chainDeletes) tx.delete(o);
     for (const o of this.setDeletes) tx.delete(o);
   }
@@ -83,7 +103,7 @@ class Phases {
 export class Syncer {
   private fragments = new Map<string, Fragment>();
   /** Element → owners that want it; the first owner's value is what the kernel holds. */
-  private wanted = new Map<string, Want>();
+  private wanted = new Wanted();
   /** Shared chain → how many fragments want it. */
   private shared = new Map<string, { spec: ChainSpec; n: number }>();
   private recreate = false;
@@ -99,46 +119,28 @@ export class Syncer {
   async full(all: Map<string, Fragment>): Promise<SyncStats> {
     const recreate = this.recreate;
     const [chains, sets, maps] = recreate ? [[], [], []] : await Promise.all([this.nft.list('chains'), this.nft.list('sets'), this.nft.list('maps')]);
-    const inKernel = new Set([...chains, ...sets, ...maps]);
-    const tx = this.nft.newTransaction();
-    tx.add({ kind: 'table', comment: this.tableComment });
-    if (recreate) tx.delete({ kind: 'table' }).add({ kind: 'table', comment: this.tableComment });
-    const ph = new Phases();
-    const wanted = new Map<string, Want>();
-    const desiredNames = new Set<string>();
-    for (const [owner, f] of all) {
-      for (const s of f.sets) {
-        desiredNames.add(s.name);
-        ph.sets.push(setObj(s));
-        if (inKernel.has(s.name) && !dynamic(s)) ph.flushes.push({ kind: s.kind, name: s.name } as NftObject);
-      }
-      for (const c of f.chains) {
-        desiredNames.add(c.name);
-        ph.chains.push(chainObj(c));
-        if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
-        ph.addRules(c);
-      }
-      for (const e of f.elements) { const k = ek(e.set, e.key); const w = wanted.get(k); const n = withOwner(w, owner, e); if (n !== w) wanted.set(k, n); }
-    }
     const shared = countShared(all.values());
-    for (const { spec: c } of shared.values()) {
-      desiredNames.add(c.name);
-      ph.chains.push(chainObj(c));
-      if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
-      ph.addRules(c);
+    // Optimistic: every claim is written, and the element index is built while nft parses
+    // (most of a full sync's time). Repeated keys are rare and the kernel settles them as
+    // the index does (the first of equal values stays); only different values for one key
+    // fail the batch, and then the deduplicated one follows.
+    let tx = this.fullTransaction(all, shared, { chains, sets, maps, recreate });
+    const running = this.nft.run(tx).then(() => undefined, (e: unknown) => e);
+    const wanted = new Wanted();
+    let conflict = false, n = 0;
+    for (const f of all.values()) {
+      for (const e of f.elements) if (wanted.add(e)) conflict = true;
+      // Let the event loop go on feeding nft's stdin: nft starts work only at end of input.
+      if (++n % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    for (const w of wanted.values()) { const e = firstOf(w)!; ph.elemAdds.push(e.set, elemObj(e)); }
-    for (const name of chains) if (!desiredNames.has(name)) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
-    for (const name of sets) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'set', name, type: '' });
-    for (const name of maps) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'map', name, type: '' });
-    // Leftover maps may reference leftover chains: empty them before the chain deletes.
-    for (const o of ph.setDeletes) ph.flushes.push(o);
-    ph.emit(tx);
-    try {
-      await this.nft.run(tx);
-    } catch (e) {
+    let err = await running;
+    if (err !== undefined && conflict) {
+      tx = this.fullTransaction(all, shared, { chains, sets, maps, recreate }, wanted);
+      err = await this.nft.run(tx).then(() => undefined, (e: unknown) => e);
+    }
+    if (err !== undefined) {
       this.recreate = true;
-      throw e;
+      throw err;
     }
     this.recreate = false;
     this.fragments = new Map(all);
@@ -151,22 +153,67 @@ export class Syncer {
     return this.stats(true, tx);
   }
 
+  /** A full sync's transaction: every claim, or with `dedup` only each key's first. */
+  private fullTransaction(all: Map<string, Fragment>, shared: Map<string, { spec: ChainSpec; n: number }>,
+    kernel: { chains: string[]; sets: string[]; maps: string[]; recreate: boolean }, dedup?: Wanted): Transaction {
+    const { chains, sets, maps, recreate } = kernel;
+    const inKernel = new Set([...chains, ...sets, ...maps]);
+    const tx = this.nft.newTransaction();
+    tx.add({ kind: 'table', comment: this.tableComment });
+    if (recreate) tx.delete({ kind: 'table' }).add({ kind: 'table', comment: this.tableComment });
+    const ph = new Phases();
+    const desiredNames = new Set<string>();
+    for (const f of all.values()) {
+      for (const s of f.sets) {
+        desiredNames.add(s.name);
+        ph.sets.push(setObj(s));
+        if (inKernel.has(s.name) && !dynamic(s)) ph.flushes.push({ kind: s.kind, name: s.name } as NftObject);
+      }
+      for (const c of f.chains) {
+        desiredNames.add(c.name);
+        ph.chains.push(chainObj(c));
+        if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
+        ph.addRules(c);
+      }
+      if (!dedup) for (const e of f.elements) ph.elemAdds.push(e.set, e);
+    }
+    if (dedup) for (const [set, m] of dedup.bySet) for (const w of m.values()) ph.elemAdds.push(set, Array.isArray(w) ? w[0] : w);
+    for (const { spec: c } of shared.values()) {
+      desiredNames.add(c.name);
+      ph.chains.push(chainObj(c));
+      if (inKernel.has(c.name)) ph.flushes.push({ kind: 'chain', name: c.name });
+      ph.addRules(c);
+    }
+    for (const name of chains) if (!desiredNames.has(name)) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
+    for (const name of sets) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'set', name, type: '' });
+    for (const name of maps) if (!desiredNames.has(name)) ph.setDeletes.push({ kind: 'map', name, type: '' });
+    // Leftover maps may reference leftover chains: empty them before the chain deletes.
+    for (const o of ph.setDeletes) ph.flushes.push(o);
+    ph.emit(tx);
+    return tx;
+  }
+
   /** Writes only the differences for the owners in `updates` (undefined: owner gone). */
   async partial(updates: Map<string, Fragment | undefined>): Promise<SyncStats> {
     const ph = new Phases();
     // Copy-on-write: the keys this sync touches, with their owners after it (undefined: none).
-    const wanted = new Map<string, Want | undefined>();
-    const working = (k: string): Want | undefined => {
-      if (wanted.has(k)) return wanted.get(k);
-      const w = this.wanted.get(k);
-      return w instanceof Map ? new Map(w) : w;
+    const wanted = new Map<string, Map<string, Want | undefined>>();
+    const touched = (set: string): Map<string, Want | undefined> => {
+      let m = wanted.get(set);
+      if (!m) wanted.set(set, (m = new Map()));
+      return m;
+    };
+    const working = (m: Map<string, Want | undefined>, set: string, key: string): Want | undefined => {
+      if (m.has(key)) return m.get(key);
+      const w = this.wanted.get(set, key);
+      return Array.isArray(w) ? [...w] : w;
     };
     for (const [owner, next] of updates) {
       const prev = this.fragments.get(owner);
       diffChains(ph, prev?.chains ?? [], next?.chains ?? []);
       diffSets(ph, prev?.sets ?? [], next?.sets ?? []);
-      for (const e of prev?.elements ?? []) { const k = ek(e.set, e.key); wanted.set(k, withoutOwner(working(k), owner)); }
-      for (const e of next?.elements ?? []) { const k = ek(e.set, e.key); wanted.set(k, withOwner(working(k), owner, e)); }
+      for (const e of prev?.elements ?? []) { const m = touched(e.set); m.set(e.key, withoutClaim(working(m, e.set, e.key), e)); }
+      for (const e of next?.elements ?? []) { const m = touched(e.set); m.set(e.key, withClaim(working(m, e.set, e.key), e)); }
     }
     const shared = new Map<string, { spec: ChainSpec; n: number }>();
     const bump = (c: ChainSpec, d: number): void => {
@@ -183,11 +230,13 @@ export class Syncer {
       if (!before && e.n > 0) { ph.chains.push(chainObj(e.spec)); ph.addRules(e.spec); }
       if (before > 0 && e.n <= 0) { ph.flushes.push({ kind: 'chain', name }); ph.chainDeletes.push({ kind: 'chain', name }); }
     }
-    for (const [k, w] of wanted) {
-      const want = firstOf(w), have = firstOf(this.wanted.get(k));
-      if (want && have && want.value === have.value && want.comment === have.comment) continue;
-      if (have) ph.elemDeletes.push(have.set, { kind: 'element', set: have.set, key: have.key });
-      if (want) ph.elemAdds.push(want.set, elemObj(want));
+    for (const [set, m] of wanted) {
+      for (const [key, w] of m) {
+        const want = firstOf(w), have = firstOf(this.wanted.get(set, key));
+        if (want && have && want.value === have.value && want.comment === have.comment) continue;
+        if (have) ph.elemDeletes.push(set, keyOnly(have));
+        if (want) ph.elemAdds.push(set, want);
+      }
     }
     const tx = this.nft.newTransaction();
     ph.emit(tx);
@@ -199,10 +248,7 @@ export class Syncer {
       if (next) this.fragments.set(owner, next);
       else this.fragments.delete(owner);
     }
-    for (const [k, w] of wanted) {
-      if (w) this.wanted.set(k, w);
-      else this.wanted.delete(k);
-    }
+    for (const [set, m] of wanted) for (const [key, w] of m) this.wanted.set(set, key, w);
     for (const [name, e] of shared) {
       const before = this.shared.get(name)?.n ?? 0;
       if (!before && e.n > 0) this.count({ chains: [e.spec], sets: [], elements: [] }, 1);

@@ -143,7 +143,10 @@ export class Tracer {
     };
     while (k < tok.length) {
       const t = tok[k];
+      // The traced packet is a connection's first.
       if (t === 'ct' && tok[k + 1] === 'state' && tok[k + 2] === 'new') { k += 3; continue; }
+      if (t === 'ct' && tok.slice(k, k + 4).join(' ') === 'ct state != new') return undefined;
+      if (t === 'ct' && tok[k + 1] === 'status' && tok[k + 2] === 'dnat') { if (!pkt.dnat) return undefined; k += 3; continue; }
       if (t === 'fib' && tok.slice(k, k + 4).join(' ') === 'fib saddr type local') {
         if (!this.isLocal(pkt.saddr)) return undefined;
         k += 4;

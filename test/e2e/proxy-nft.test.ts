@@ -95,7 +95,7 @@ test('ClusterIP and NodePort balance over both pods; 0 endpoints → refused; co
     assert.match(listing, /comment "demo\/web:http"/);
     // Chainless dispatch: the VIP jumps to the shared pick-2 chain, endpoints are map elements.
     assert.match(listing, /10\.96\.77\.10 \. tcp \. 80 comment "demo\/web:http" : goto pick-2/);
-    assert.match(listing, /10\.96\.77\.10 \. 80 \. 1 comment "demo\/web:http" : 10\.77\.\d+\.11 \. 8080/);
+    assert.match(listing, /10\.96\.77\.10 \. 80 \. 1 : 10\.77\.\d+\.11 \. 8080/);
 
     // Hairpin: pod-a as the only endpoint, reaching itself through the service.
     core.onSlice(webSlice([IP.a]), false);
@@ -122,8 +122,10 @@ test('ClusterIP and NodePort balance over both pods; 0 endpoints → refused; co
     await restarted.core.sync();
     assert.equal(inNs(NS.node, 'nft', 'list', 'table', 'ip', TABLE), before);
     assert.equal((await restarted.core.sync()).operations, 0);
+    await restarted.nft.close();
   } finally {
     await nft.run(nft.newTransaction().delete({ kind: 'table' })).catch(() => {});
+    await nft.close();
   }
 });
 
@@ -139,5 +141,37 @@ test('ClientIP affinity keeps one pod', { skip: !canRun && 'needs root, nft and 
     assert.match([...seen][0], /^pod-[ab]$/);
   } finally {
     await nft.run(nft.newTransaction().delete({ kind: 'table' })).catch(() => {});
+    await nft.close();
+  }
+});
+
+test('small transactions go through one long-lived nft: all-or-nothing, errors reported, gone after close', { skip: !canRun && 'needs root, nft and curl' }, async () => {
+  const { nft } = newCore();
+  const t = 'ksvc-session-test';
+  const own = new ExecNft({ table: t, netns: NS.node });
+  try {
+    await own.run(own.newTransaction().add({ kind: 'table' }).add({ kind: 'set', name: 's', type: 'ipv4_addr' }));
+    const pids = (): string[] => spawnSync('ip', ['netns', 'pids', NS.node], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const running = pids();
+    assert.ok(running.length >= 1, 'a long-lived nft runs in the namespace');
+    // The second element names a set that does not exist: nothing of the transaction is applied.
+    const bad = own.newTransaction().add({ kind: 'element', set: 's', key: '10.0.0.1', comment: 'a; b # c' }).add({ kind: 'element', set: 'nosuch', key: '10.0.0.2' });
+    await assert.rejects(own.run(bad), (e: Error) => /No such file or directory/.test(e.message));
+    assert.doesNotMatch(inNs(NS.node, 'nft', 'list', 'set', 'ip', t, 's'), /10\.0\.0\.1/);
+    // The same process goes on; a comment with `;` and `#` survives the one-line form.
+    await own.run(own.newTransaction().add({ kind: 'element', set: 's', key: '10.0.0.1', comment: 'a; b # c' }));
+    assert.match(inNs(NS.node, 'nft', 'list', 'set', 'ip', t, 's'), /10\.0\.0\.1 comment "a; b # c"/);
+    assert.deepEqual(pids(), running);
+    // Beyond the session's size, a one-shot `nft -f` takes the transaction.
+    const big = own.newTransaction();
+    for (let i = 0; i < 3000; i++) big.add({ kind: 'element', set: 's', key: `10.1.${i >> 8}.${i & 255}` });
+    await own.run(big);
+    assert.equal((inNs(NS.node, 'nft', 'list', 'set', 'ip', t, 's').match(/10\.1\.\d+\.\d+/g) ?? []).length, 3000);
+    await own.close();
+    assert.deepEqual(pids(), []);
+  } finally {
+    await own.run(own.newTransaction().delete({ kind: 'table' })).catch(() => {});
+    await own.close();
+    await nft.close();
   }
 });

@@ -34,7 +34,7 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
   core.onService(undefined, svc('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80 }] }));
   core.onSlice(slice('ns1', 'svc1', 'svc1-abc', [{ name: 'p80', port: 80 }], [{ ip: '10.180.0.1' }]), false);
   await core.sync();
-  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172|pick-|hairpin \{/.test(l));
+  const svcLines = nft.dump().split('\n').filter((l) => /ns1|svc1|cluster-ips \{ 172|pick-|hairpin \{|service-endpoints-tcp \{/.test(l));
   // No chain of its own: the ClusterIP maps to the shared pick-1 chain, which DNATs through @service-endpoints.
   assert.deepEqual(svcLines, [
     'add chain ip kubesvc pick-1',
@@ -44,14 +44,17 @@ test('exact ruleset for one ClusterIP service with one endpoint', async () => {
     ...['tcp', 'udp', 'sctp'].map((p) => `add rule ip kubesvc pick-1 meta l4proto ${p} dnat ip to ip daddr . ${p} dport . numgen random mod 1 map @service-endpoints-${p}`),
     'add element ip kubesvc cluster-ips { 172.30.0.41 comment "ns1/svc1" }',
     'add element ip kubesvc hairpin { 10.180.0.1 . 10.180.0.1 }',
-    'add element ip kubesvc service-endpoints-tcp { 172.30.0.41 . 80 . 0 comment "ns1/svc1:p80" : 10.180.0.1 . 80 }',
+    'add element ip kubesvc service-endpoints-tcp { 172.30.0.41 . 80 . 0 : 10.180.0.1 . 80 }',
     'add element ip kubesvc service-ips { 172.30.0.41 . tcp . 80 comment "ns1/svc1:p80" : goto pick-1 }',
   ]);
-  // The static part: 16 chains (25 rules), 11 sets/maps, the node IP; plus pick-1 (4 rules).
+  // The static part: 16 chains (28 rules), 11 sets/maps, the node IP; plus pick-1 (4 rules).
   const c = nft.counts();
-  assert.deepEqual(c, { chains: 17, rules: 29, elements: 5 });
-  assert.ok(nft.dump().includes('add rule ip kubesvc nat-postrouting ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
-  assert.ok(nft.dump().includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 goto reject-chain comment "reject traffic to unallocated ClusterIPs"\n'));
+  assert.deepEqual(c, { chains: 17, rules: 32, elements: 5 });
+  const dump = nft.dump();
+  assert.ok(dump.includes('add rule ip kubesvc nat-postrouting ct status dnat ip saddr . ip daddr @hairpin jump mark-for-masquerade comment "hairpin: a pod reaching itself through a service"\n'));
+  // Cheap tests first: established packets leave after one rule, the prefix compare precedes the set lookup.
+  assert.ok(dump.includes('add rule ip kubesvc filter-forward ct state != new return\nadd rule ip kubesvc filter-forward jump service-endpoints-check\nadd rule ip kubesvc filter-forward jump cluster-ips-check\n'));
+  assert.ok(dump.includes('add rule ip kubesvc cluster-ips-check ip daddr 172.30.0.0/16 goto reject-chain comment "reject traffic to unallocated ClusterIPs and invalid ports of ClusterIPs"\nadd rule ip kubesvc cluster-ips-check ip daddr @cluster-ips goto reject-chain'));
   assert.ok(nft.dump().includes('add element ip kubesvc nodeport-ips { 192.168.0.2 }\n'));
 });
 
@@ -104,6 +107,46 @@ test('partial syncs write only what changed; no change → zero operations', asy
   fresh.core.onSlice(slice('ns', 's2', 's2-a', [{ port: 8080 }], [{ ip: '10.180.0.2' }, { ip: '10.180.1.2' }, { ip: '10.180.2.2' }]), false);
   await fresh.core.sync();
   assert.equal(nft.dump(), fresh.nft.dump());
+});
+
+test('elements two services share (one externalIP:port, one pod) stay while either wants them; the first keeps its value', async () => {
+  const world = (names: string[]): { services: KubeObject[]; slices: KubeObject[] } => ({
+    services: names.map((n, i) => svc('ns', n, { clusterIP: `172.30.0.${i + 1}`, externalIPs: ['192.168.99.1'] })),
+    slices: names.map((n) => slice('ns', n, `${n}-a`, [{ port: 8080 }], [{ ip: '10.180.0.7' }, ...(n === 'b' ? [{ ip: '10.180.0.8' }] : [])])),
+  });
+  const fullDump = async (names: string[]): Promise<string> => {
+    const fresh = setup();
+    const w = world(names);
+    for (const s of w.services) fresh.core.onService(undefined, s);
+    for (const s of w.slices) fresh.core.onSlice(s, false);
+    await fresh.core.sync();
+    return fresh.nft.dump();
+  };
+  const { nft, core, tracer } = setup();
+  await core.sync();
+  const [a, b] = world(['a', 'b']).services, [sa, sb] = world(['a', 'b']).slices;
+  core.onService(undefined, a);
+  core.onSlice(sa, false);
+  await core.sync();
+  core.onService(undefined, b);
+  core.onSlice(sb, false);
+  await core.sync();
+  // a came first: the shared externalIP:port still dispatches to a's single endpoint.
+  assert.deepEqual(tracer().trace(P('203.0.113.1', '192.168.99.1', 80)).endpoints, ['10.180.0.7:8080']);
+  assert.equal(nft.dump(), await fullDump(['a', 'b']));
+  // a leaves: the shared entry now belongs to b (two endpoints), and the shared hairpin pair stays.
+  core.onService(a, undefined);
+  await core.sync();
+  assert.equal(nft.dump().split('\n').filter((l) => l.includes('10.180.0.7 . 10.180.0.7')).length, 1);
+  assert.deepEqual(tracer().trace(P('203.0.113.1', '192.168.99.1', 80)).endpoints, ['10.180.0.7:8080', '10.180.0.8:8080']);
+  const onlyB = setup();
+  onlyB.core.onService(undefined, b);
+  onlyB.core.onSlice(sb, false);
+  await onlyB.core.sync();
+  assert.equal(nft.dump(), onlyB.nft.dump());
+  core.onService(b, undefined);
+  await core.sync();
+  assert.ok(!nft.dump().includes('10.180.0.7'));
 });
 
 test('a failed sync forces a full one; a restart converges from what is in the kernel', async () => {

@@ -13,8 +13,11 @@ export interface EndpointsCheckout {
   triggerTimes: Map<string, number[]>;
 }
 
-const same = (a: ServiceEndpoints | undefined, b: ServiceEndpoints | undefined): boolean =>
-  JSON.stringify(a ? [...a] : []) === JSON.stringify(b ? [...b] : []);
+/** Absent and empty are the same; only two present maps need the (costly) deep comparison. */
+const same = (a: ServiceEndpoints | undefined, b: ServiceEndpoints | undefined): boolean => {
+  if (!a || !b) return (a ?? b ?? new Map()).size === 0;
+  return JSON.stringify([...a]) === JSON.stringify([...b]);
+};
 
 export class EndpointsChangeTracker {
   private readonly slices = new Map<string, Map<string, ServiceEndpoints>>();
