@@ -17,7 +17,6 @@ import { BRIDGE } from './net/names.js';
 import { RealProcessRunner } from './runtime/process.js';
 import { RealProbeExecutor } from './pod/probe-exec.js';
 import { Backoff } from './pod/backoff.js';
-import { PodCgroups, mountCpuHierarchy } from './runtime/cgroups.js';
 import { PodManager } from './pod/manager.js';
 import { startKubeletServer } from './server/kubelet.js';
 
@@ -99,15 +98,11 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       saving = true;
       setImmediate(() => { saving = false; writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); });
     };
-    const netnsPrefix = o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`;
-    await mountCpuHierarchy((argv) => runner.run(argv));
-    const cgroups = new PodCgroups(netnsPrefix);
-    stops.push(() => cgroups.removeAll());
     const pods = new PodManager(client, {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
       events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet'),
-      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix, cgroups,
+      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`,
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
       dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standinArgv,

@@ -2,7 +2,6 @@
 // long gone: processes (recorded ones if still ours, and every process inside one
 // of the cluster's namespaces), namespaces, host links, /etc/netns dirs, host nft
 // tables with the prefix, and the state file. Idempotent.
-import { findCpuRoot, removeTree } from '../agent/runtime/cgroups.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostNet } from './host-net.js';
@@ -114,15 +113,7 @@ export async function cleanupCluster(name: string, o: CleanupOptions): Promise<C
     report.etcDirs.push(d);
   }
 
-  // 6. Pod cgroups of the cluster's nodes (a killed agent leaves them; their processes are gone by now).
-  const cpu = findCpuRoot();
-  if (cpu) {
-    try {
-      for (const d of readdirSync(join(cpu.dir, 'kubesvc')).filter((x) => names.ownsNetns(x))) removeTree(join(cpu.dir, 'kubesvc', d));
-    } catch { /* none */ }
-  }
-
-  // 7. Host nft tables named for the cluster (kubesvc adds none on the host; a crashed tool might have).
+  // 6. Host nft tables named for the cluster (kubesvc adds none on the host; a crashed tool might have).
   if (o.nft) {
     try {
       const out = JSON.parse(await o.nft.run(['-j', 'list', 'tables'])) as { nftables?: { table?: { family: string; name: string } }[] };

@@ -13,7 +13,6 @@ import { KUBECTL, kubectlRunner, type KubectlResult } from './kubectl.js';
 import { clusterNames, type ClusterNames } from '../../src/cluster/names.js';
 import { indexFile } from '../../src/cluster/state.js';
 import { findProgram } from '../../src/cluster/ip.js';
-import { findCpuRoot } from '../../src/agent/runtime/cgroups.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
@@ -268,8 +267,6 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
       const addrs = JSON.parse((await run(['ip', '-j', '-4', 'addr', 'show'])).stdout.trim() || '[]') as { ifname: string; addr_info?: { local: string }[] }[];
       for (const a of addrs) for (const ai of a.addr_info ?? []) if (ai.local.startsWith(`${net}.`)) out.push(`address ${ai.local} on ${a.ifname}`);
       try { for (const d of readdirSync('/etc/netns')) if (names.ownsNetns(d)) out.push(`/etc/netns/${d}`); } catch { /* none */ }
-      const cpu = findCpuRoot();
-      try { for (const d of cpu ? readdirSync(join(cpu.dir, 'kubesvc')) : []) if (names.ownsNetns(d)) out.push(`cgroup ${join(cpu!.dir, 'kubesvc', d)}`); } catch { /* none */ }
       const nft = await run(['nft', '-j', 'list', 'tables']);
       if (nft.code === 0) {
         const tables = (JSON.parse(nft.stdout || '{}') as { nftables?: { table?: { family: string; name: string } }[] }).nftables ?? [];

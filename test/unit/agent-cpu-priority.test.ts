@@ -3,7 +3,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from '../../src/agent/pod/cpu-priority.js';
-import { podShares, sharesToWeight } from '../../src/agent/runtime/cgroups.js';
 import { EventQueue } from '../../src/agent/pod/event-queue.js';
 import { nodeSideBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
 
@@ -81,12 +80,4 @@ describe('pod ip batches', () => {
   it('pod side: loopback, address, default route via the bridge', () => {
     assert.deepEqual(podSideBatch(p), ['link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0']);
   });
-});
-
-it('pod cgroup weights: shares are the sum of container requests; v2 weight as the kubelet converts', () => {
-  assert.equal(podShares({ containers: [{ name: 'a' }] }), 2);
-  assert.equal(podShares({ containers: [{ resources: { requests: { cpu: '250m' } } }, { resources: { limits: { cpu: '1' } } }] }), 1280);
-  assert.equal(sharesToWeight(2), 1);
-  assert.equal(sharesToWeight(1024), 39);
-  assert.equal(sharesToWeight(262144), 10000);
 });

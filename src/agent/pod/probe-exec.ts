@@ -13,7 +13,6 @@ export interface ProbeTarget {
   identity: Identity;
   /** Exec probes run at the container's CPU priority. */
   nice?: number;
-  cgroup?: string;
   env: Record<string, string>;
   /** Container ports, for named probe ports. */
   ports: { name?: string; containerPort: number }[];
@@ -77,7 +76,7 @@ export class RealProbeExecutor implements ProbeExecutor {
   }
 
   private async exec(command: string[], t: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> {
-    const r = await this.runner.run(execArgv(t.containerPid, t.identity, command), { timeoutMs, env: t.env, nice: t.nice, cgroup: t.cgroup });
+    const r = await this.runner.run(execArgv(t.containerPid, t.identity, command), { timeoutMs, env: t.env, nice: t.nice });
     return r.code === 0 ? { ok: true } : { ok: false, message: (r.stdout + r.stderr).trim() || `command exited ${r.code}` };
   }
 }

@@ -19,9 +19,8 @@ import { ContainerRunner, type Launch } from './container.js';
 import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.js';
 import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
 import type { ProbeExecutor } from './probe-exec.js';
+import { computePodStatus } from './status.js';
 import { containerNice } from './cpu-priority.js';
-import { podShares, type PodCgroups, type QosClass } from '../runtime/cgroups.js';
-import { computePodStatus, qosClass } from './status.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
@@ -47,8 +46,6 @@ export interface WorkerDeps {
   /** Root of /etc/netns (tests may point elsewhere). */
   etcNetns: string;
   allocatable: { cpu: string; memory: string };
-  /** The node's pod cgroups; absent in tests without them. */
-  cgroups?: PodCgroups;
   services(): ServiceLike[];
   standinArgv(): string[];
   onDone(uid: string): void;
@@ -131,12 +128,6 @@ export class PodWorker {
     writeFileSync(join(dir, 'hosts'), hostsFile(this.pod, [this.podIP], this.d.clusterDomain));
   }
 
-  /** The pod's cgroup, made on first use (the QoS class is fixed for a pod's life). */
-  private cgroup(): string | undefined {
-    const qos = (this.pod.status?.qosClass ?? qosClass(this.pod.spec)) as QosClass;
-    return this.d.cgroups?.podGroup(this.uid, qos, podShares(this.pod.spec));
-  }
-
   private launch(spec: any): Launch {
     const ctx = { pod: this.pod, podIPs: this.podIP ? [this.podIP] : [], hostIPs: [this.d.nodeIP], nodeAllocatable: this.d.allocatable };
     const svc = serviceEnv(servicesForPod(this.d.services(), this.pod.metadata.namespace, this.pod.spec?.enableServiceLinks !== false));
@@ -156,7 +147,7 @@ export class PodWorker {
       env.KUBESVC_POD_IP = this.podIP ?? '';
       env.KUBESVC_STANDIN_PORTS = prog.ports.map((p) => `${p.port}/${p.protocol}`).join(',');
     }
-    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec), cgroup: this.cgroup() };
+    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec) };
   }
 
   /** A newer copy of the pod from the informer. */
@@ -208,7 +199,6 @@ export class PodWorker {
     }
     await this.d.netns.deletePod(this.netnsName, this.veth).catch((e) => console.error(`kubesvc agent: teardown ${this.key}: ${(e as Error).message}`));
     rmSync(join(this.d.etcNetns, this.netnsName), { recursive: true, force: true });
-    this.d.cgroups?.releasePod(this.uid);
     this.d.ipam.release(this.uid);
   }
 

@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { PodCgroups } from './cgroups.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -18,8 +17,6 @@ export interface ProcessSpec {
   stdin?: boolean;
   /** Nice value (see pod/cpu-priority.ts); unset keeps the agent's. */
   nice?: number;
-  /** A pod cgroup (runtime/cgroups.ts) the process joins right after it starts. */
-  cgroup?: string;
 }
 
 export interface ProcessHandle {
@@ -44,8 +41,6 @@ export interface RunOptions {
   env?: Record<string, string>;
   extraFds?: number[];
   nice?: number;
-  /** A pod cgroup (runtime/cgroups.ts) the process joins right after it starts. */
-  cgroup?: string;
 }
 
 export interface ProcessRunner {
@@ -72,7 +67,6 @@ export class RealProcessRunner implements ProcessRunner {
     });
     const pid = child.pid ?? -1;
     renice(pid, spec.nice, true);
-    PodCgroups.join(spec.cgroup, pid);
     return {
       pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited,
       kill(signal) {
@@ -87,7 +81,6 @@ export class RealProcessRunner implements ProcessRunner {
       const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
       const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
       renice(child.pid ?? -1, opts.nice, false);
-      PodCgroups.join(opts.cgroup, child.pid ?? -1);
       let stdout = '', stderr = '';
       child.stdout!.on('data', (c) => (stdout += c));
       child.stderr!.on('data', (c) => (stderr += c));
