@@ -17,8 +17,12 @@ import { BRIDGE } from './net/names.js';
 import { RealProcessRunner } from './runtime/process.js';
 import { RealProbeExecutor } from './pod/probe-exec.js';
 import { Backoff } from './pod/backoff.js';
+import { FifoLimiter } from './pod/fifo-limiter.js';
 import { PodManager } from './pod/manager.js';
 import { startKubeletServer } from './server/kubelet.js';
+
+/** Pod networks wired at once: about one per core keeps a burst's early pods early. */
+const SANDBOX_CONCURRENCY = 4;
 
 export interface ProxyStartOptions {
   kubeconfig: string;
@@ -102,7 +106,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
       events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet'),
-      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`,
+      nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`, sandboxes: new FifoLimiter(SANDBOX_CONCURRENCY),
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
       dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standinArgv,

@@ -119,6 +119,8 @@ export async function runDns(args: string[]): Promise<number> {
       forwarder?.close();
       await server.close();
       client.close();
+      // The IPC channel to the primary would keep this process alive.
+      process.disconnect?.();
       return 0;
     }
     const http = await metrics.serve(metricsAt.host, metricsAt.port, () => watch.synced());

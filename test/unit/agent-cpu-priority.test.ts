@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from '../../src/agent/pod/cpu-priority.js';
+import { FifoLimiter } from '../../src/agent/pod/fifo-limiter.js';
 import { EventQueue } from '../../src/agent/pod/event-queue.js';
 import { nodeSideBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
 
@@ -79,5 +80,34 @@ describe('pod ip batches', () => {
   });
   it('pod side: loopback, address, default route via the bridge', () => {
     assert.deepEqual(podSideBatch(p), ['link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0']);
+  });
+});
+
+describe('FifoLimiter', () => {
+  it('runs at most N at once, starting them in arrival order', async () => {
+    const lim = new FifoLimiter(2);
+    let running = 0, peak = 0;
+    const started: number[] = [];
+    const gates: (() => void)[] = [];
+    const all = [0, 1, 2, 3, 4].map((i) => lim.run(async () => {
+      started.push(i);
+      peak = Math.max(peak, ++running);
+      await new Promise<void>((r) => gates.push(r));
+      running--;
+      return i;
+    }));
+    for (let k = 0; k < 5; k++) {
+      await new Promise((r) => setImmediate(r));
+      gates.shift()?.();
+    }
+    assert.deepEqual(await Promise.all(all), [0, 1, 2, 3, 4]);
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+    assert.equal(peak, 2);
+  });
+
+  it('a failing task frees its slot', async () => {
+    const lim = new FifoLimiter(1);
+    await assert.rejects(lim.run(async () => { throw new Error('boom'); }), /boom/);
+    assert.equal(await lim.run(async () => 7), 7);
   });
 });

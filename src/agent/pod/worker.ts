@@ -21,6 +21,7 @@ import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } fr
 import type { ProbeExecutor } from './probe-exec.js';
 import { computePodStatus } from './status.js';
 import { containerNice } from './cpu-priority.js';
+import type { FifoLimiter } from './fifo-limiter.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
@@ -46,6 +47,8 @@ export interface WorkerDeps {
   /** Root of /etc/netns (tests may point elsewhere). */
   etcNetns: string;
   allocatable: { cpu: string; memory: string };
+  /** Limits how many pod networks are wired at once (in arrival order); unlimited when absent. */
+  sandboxes?: FifoLimiter;
   services(): ServiceLike[];
   standinArgv(): string[];
   onDone(uid: string): void;
@@ -101,7 +104,7 @@ export class PodWorker {
     // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
     const early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
     try {
-      await this.setupSandbox();
+      await (this.d.sandboxes ? this.d.sandboxes.run(() => this.setupSandbox()) : this.setupSandbox());
     } catch (e) {
       clearTimeout(early);
       if (this.terminating) return;

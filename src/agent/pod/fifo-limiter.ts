@@ -1,0 +1,21 @@
+// At most N tasks at a time, started in arrival order. For pod sandboxes: with
+// every pod of a burst wiring its network at once, all of them finish near the
+// end of the burst; in order, the first ones are ready after their own work.
+// The total is the same, the median much lower. Pure.
+export class FifoLimiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
