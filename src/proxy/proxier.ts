@@ -119,23 +119,35 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
     const onNode = (n: KubeObject): void => kick(core.setNode({ name: o.nodeName, ips: nodeAddresses(n) }));
     nodes.on({ add: onNode, update: (_a, b) => onNode(b) });
   }
-  await Promise.all([services.start(), slices.start(), nodes.start()]);
-  synced = true;
-
   const servers: Server[] = [];
-  if (o.metricsAddress) {
-    servers.push(await listen(o.metricsAddress, (req, res) => {
-      if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
-      metrics.registry.metrics().then((text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
-    }));
-  }
-  if (o.healthzBindAddress) {
-    const staleMs = 2 * (o.syncIntervalMs ?? 30_000);
-    servers.push(await listen(o.healthzBindAddress, (_req, res) => {
-      const healthy = lastSuccess > 0 && (Date.now() - lastSuccess < staleMs || !core.pending());
-      res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ lastUpdated: new Date(lastSuccess).toISOString(), currentTime: new Date().toISOString() }));
-    }));
+  // What stop() and a start that fails half-way (API down, address taken) both release.
+  const abandon = async (): Promise<void> => {
+    services.stop(); slices.stop(); nodes.stop();
+    health.close();
+    for (const srv of servers) srv.close();
+    await nft.close?.();
+  };
+  try {
+    await Promise.all([services.start(), slices.start(), nodes.start()]);
+    synced = true;
+
+    if (o.metricsAddress) {
+      servers.push(await listen(o.metricsAddress, (req, res) => {
+        if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
+        metrics.registry.metrics().then((text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
+      }));
+    }
+    if (o.healthzBindAddress) {
+      const staleMs = 2 * (o.syncIntervalMs ?? 30_000);
+      servers.push(await listen(o.healthzBindAddress, (_req, res) => {
+        const healthy = lastSuccess > 0 && (Date.now() - lastSuccess < staleMs || !core.pending());
+        res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ lastUpdated: new Date(lastSuccess).toISOString(), currentTime: new Date().toISOString() }));
+      }));
+    }
+  } catch (e) {
+    await abandon();
+    throw e;
   }
   runner.start();
 
@@ -145,13 +157,10 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
     async stop(s = {}) {
       runner.stop();
       await runner.whenIdle();
-      services.stop(); slices.stop(); nodes.stop();
-      health.close();
-      for (const srv of servers) srv.close();
       if (!s.keepTable) {
         try { await nft.run(nft.newTransaction().delete({ kind: 'table' })); } catch (e) { if (!isNotFound(e)) log(`removing table: ${(e as Error).message}`); }
       }
-      await nft.close?.();
+      await abandon();
     },
   };
 }

@@ -3,7 +3,8 @@
 // and stop() removes the table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
+import { get, createServer, type Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestServer } from '../support/server.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 import { EndpointSlices, Services, resourcePath } from '../../src/client/resources.js';
@@ -63,4 +64,25 @@ test('proxy follows Services and EndpointSlices from the API server', async () =
     await srv.stop();
   }
   assert.equal(nft.state, undefined, 'stop() deletes the table');
+});
+
+test('a proxy start that fails half-way (metrics address taken) leaves no watch running', async () => {
+  const srv = await startTestServer();
+  const client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+  const port = (taken.address() as AddressInfo).port;
+  const openRequests = (): number => Object.values((client as unknown as { agent: Agent }).agent.sockets).reduce((n, l) => n + (l?.length ?? 0), 0);
+  try {
+    await assert.rejects(startProxy({
+      client, nodeName: 'node-1', nodeIPs: ['127.0.0.1'], serviceCIDR: '10.96.0.0/12', clusterCIDR: '10.244.0.0/16',
+      nft: new FakeNft('kubesvc'), conntrack: new FakeConntrack(), metricsAddress: `127.0.0.1:${port}`, healthCheckAddresses: [], minSyncIntervalMs: 0,
+    }), /EADDRINUSE/);
+    // The three informers' watches were open when the listen failed; all of them are closed again.
+    await until('watches closed', () => openRequests() === 0);
+  } finally {
+    taken.close();
+    client.close();
+    await srv.stop();
+  }
 });
