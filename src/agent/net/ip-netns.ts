@@ -2,7 +2,10 @@
 // mount namespace of whoever started the agent (`ip netns exec` gave the agent
 // a private, slave copy), so they are visible to `ip netns` on the host and
 // to `kubesvc down`, and reach the agent by mount propagation.
-import { closeSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IpSession } from './ip-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
 import { nodeSideBatch, podSideBatch } from './pod-batch.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
@@ -33,9 +36,15 @@ export function ownNetnsName(): string | undefined {
 }
 
 export class RealNetNS implements NetNS {
-  constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {}
+  /** Pod networks are wired through one long-lived `ip -batch` (node side in the launcher's mount namespace). */
+  private readonly session: IpSession;
+
+  constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
+    this.session = hostMntFd >= 0 ? new IpSession(['nsenter', '--mount=/proc/self/fd/3', '--', 'ip'], [hostMntFd]) : new IpSession(['ip']);
+  }
 
   close(): void {
+    this.session.close();
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
@@ -69,15 +78,21 @@ export class RealNetNS implements NetNS {
   }
 
   /**
-   * Two `ip -batch` runs per pod (node side, then inside the pod netns), not
-   * one process per step: spawning blocks the agent's event loop for
+   * Through the agent's one `ip -batch` session (ip-session.ts), not a process
+   * per pod or per step: spawning blocks the agent's event loop for
    * milliseconds per process, which dominated when many pods start at once.
    * The namespace's unprivileged-port sysctl is set as each container starts
    * (runtime/argv.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
-    await this.sh(['ip', '-batch', '-'], { hostMnt: true, input: `${nodeSideBatch(p, bridge).join('\n')}\n` });
-    await this.sh(['ip', '-n', p.netns, '-batch', '-'], { input: `${podSideBatch(p).join('\n')}\n` });
+    // The pod side runs inside the new namespace, from a file (a batch line cannot switch namespaces).
+    const file = join(tmpdir(), `kubesvc-pod-net-${process.pid}-${p.netns}`);
+    writeFileSync(file, `${podSideBatch(p).join('\n')}\n`);
+    try {
+      await this.session.run([...nodeSideBatch(p, bridge), `netns exec ${p.netns} ip -batch ${file}`], p.veth);
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
 
   async deletePod(netns: string, veth: string): Promise<void> {
