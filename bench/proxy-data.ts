@@ -25,12 +25,13 @@
 //           settings (conntrackSysctls: what the agent applies to a node).
 //
 // Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx]
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ExecNft } from '../src/nft/exec.js';
 import { ProxyCore } from '../src/proxy/core.js';
 import { conntrackSysctls } from '../src/proxy/conntrack-sysctl.js';
+import { inNs, removeBridgeNode, wireBridgeNode } from '../test/support/bridge-node.js';
 import type { KubeObject } from '../src/api/object.js';
 
 const { values } = parseArgs({ options: {
@@ -46,47 +47,19 @@ const CIP = '10.96.78.10';
 const PORT = 8080;
 const procs: ChildProcess[] = [];
 
-const sh = (...argv: string[]): string => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 function setup(): void {
-  for (const ns of Object.values(NS)) sh('ip', 'netns', 'add', ns);
-  const n = NS.node;
-  sh('ip', '-n', n, 'link', 'set', 'lo', 'up');
-  sh('ip', '-n', n, 'link', 'add', 'cbr0', 'type', 'bridge');
-  sh('ip', '-n', n, 'addr', 'add', `${IP.node}/24`, 'dev', 'cbr0');
-  sh('ip', '-n', n, 'link', 'set', 'cbr0', 'up');
-  // The service CIDR needs a route (a real node has its default route): a veth pair stands in.
-  sh('ip', '-n', n, 'link', 'add', 'svc0', 'type', 'veth', 'peer', 'name', 'svc1');
-  sh('ip', '-n', n, 'link', 'set', 'svc0', 'up');
-  sh('ip', '-n', n, 'link', 'set', 'svc1', 'up');
-  sh('ip', '-n', n, 'route', 'add', '10.96.0.0/12', 'dev', 'svc0');
-  inNs(n, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-  for (const [k, v] of Object.entries(conntrackSysctls())) inNs(n, 'sysctl', '-qw', `${k}=${v}`);
-  for (const p of ['srv', 'cli'] as const) {
-    const ns = NS[p];
-    sh('ip', '-n', n, 'link', 'add', `veth-${p}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'master', 'cbr0', 'up');
-    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'type', 'bridge_slave', 'hairpin', 'on');
-    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-    sh('ip', '-n', ns, 'addr', 'add', `${IP[p]}/24`, 'dev', 'eth0');
-    sh('ip', '-n', ns, 'link', 'set', 'eth0', 'up');
-    sh('ip', '-n', ns, 'route', 'add', 'default', 'via', IP.node);
-  }
+  wireBridgeNode(Object.values(NS), { ns: NS.node, ip: IP.node }, (['srv', 'cli'] as const).map((p) => ({ key: p, ns: NS[p], ip: IP[p] })));
+  for (const [k, v] of Object.entries(conntrackSysctls())) inNs(NS.node, 'sysctl', '-qw', `${k}=${v}`);
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535');
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1');
   inNs(NS.srv, 'sysctl', '-qw', 'net.ipv4.tcp_max_tw_buckets=0');
 }
 
 function cleanup(): void {
-  for (const p of procs) if (p.pid && p.exitCode === null) { try { process.kill(p.pid); } catch { /* gone */ } }
-  // `ip netns exec` may leave children: stop what runs in our namespaces, by pid.
-  for (const ns of Object.values(NS)) {
-    for (const pid of spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? []) { try { process.kill(Number(pid)); } catch { /* gone */ } }
-  }
-  for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
+  removeBridgeNode(Object.values(NS), procs);
 }
 
 async function startServer(): Promise<void> {

@@ -7,8 +7,8 @@ export const rfc3339Micro = (d: Date = new Date()): string => d.toISOString().re
 /** A Go duration flag value ("50s", "1m30s", "500ms", "2h"); throws on anything else. */
 export function parseGoDuration(s: string, flag: string): number {
   const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy)];
   if (s === '0') return 0;
+  const parts = [...s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy)];
   if (!parts.length || parts.map((p) => p[0]).join('') !== s) throw new Error(`invalid argument "${s}" for "--${flag}" flag: time: invalid duration "${s}"`);
   return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2]], 0);
 }

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, waitUntil,
-  type PodInfo, type TestCluster,
+  type PodInfo, type TestCluster, destroyCluster,
 } from '../support/cluster-harness.js';
 import { watchSlices, type SliceWatch } from '../support/slice-watch.js';
 import { trafficArgv } from '../support/traffic.js';
@@ -44,10 +44,7 @@ describe('kubesvc up: endpoints deleted under traffic', { skip: clusterSkip, tim
 
   after(async () => {
     watch?.stop();
-    if (c) {
-      const notes = await c.destroy();
-      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
-    }
+    await destroyCluster(c);
   });
 
   it('TCP: after a deleted pod\'s endpoint is gone no request reaches it; failures only during the switch', async (t) => {

@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, waitUntil,
-  type PodInfo, type TestCluster,
+  type PodInfo, type TestCluster, destroyCluster,
 } from '../support/cluster-harness.js';
 import { trafficArgv } from '../support/traffic.js';
 import { TABLE } from '../../src/proxy/names.js';
@@ -30,10 +30,7 @@ describe('kubesvc up: proxy restart under load', { skip: clusterSkip, timeout: 1
   });
 
   after(async () => {
-    if (c) {
-      const notes = await c.destroy();
-      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
-    }
+    await destroyCluster(c);
   });
 
   it('SIGHUP restarts the proxy: every established connection keeps working, and new connections never fail', async (t) => {

@@ -11,7 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, waitUntil,
-  type PodInfo, type RunResult, type TestCluster,
+  type PodInfo, type RunResult, type TestCluster, destroyCluster,
 } from '../support/cluster-harness.js';
 import { apiClient, kubeconfigTarget } from '../support/http.js';
 import { Timeline } from '../support/timeline.js';
@@ -102,10 +102,7 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
 
   after(async () => {
     apiC?.close();
-    if (c) {
-      const notes = await c.destroy();
-      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
-    }
+    await destroyCluster(c);
   });
 
   // ---- Proxy: ClusterIP, NodePort, LoadBalancer, externalIPs (issues 6, 8) ----

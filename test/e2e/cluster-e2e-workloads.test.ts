@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import {
   clientPod, clusterSkip, deployment, pods, readyPods, replies, service, standinSpec, startTestCluster, waitUntil,
-  type PodInfo, type TestCluster,
+  type PodInfo, type TestCluster, destroyCluster,
 } from '../support/cluster-harness.js';
 
 const ipInCIDR = (ip: string, cidr: string): boolean => {
@@ -45,10 +45,7 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
 
   after(async () => {
     if (gateFile) rmSync(gateFile, { force: true });
-    if (c) {
-      const notes = await c.destroy();
-      if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
-    }
+    await destroyCluster(c);
   });
 
   it('a 3-replica Deployment gets 3 Ready pods with distinct IPs from each node\'s pod CIDR, on both nodes', async () => {

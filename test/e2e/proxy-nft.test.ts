@@ -5,11 +5,12 @@
 //   pod-c 10.77.N.12 (client). Needs root and nft; skipped otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ExecNft } from '../../src/nft/exec.js';
 import { ProxyCore } from '../../src/proxy/core.js';
 import { svc, slice } from '../unit/proxy-fixtures.js';
+import { inNs, removeBridgeNode, wireBridgeNode } from '../support/bridge-node.js';
 
 const canRun = process.getuid?.() === 0 && spawnSync('nft', ['--version']).status === 0 && spawnSync('curl', ['--version']).status === 0;
 const id = randomBytes(3).toString('hex');
@@ -20,8 +21,6 @@ const CIP = '10.96.77.10';
 const TABLE = `kubesvc-t${id}`;
 const procs: ChildProcess[] = [];
 
-const sh = (...argv: string[]): string => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
 
 function curl(ns: string, url: string): { code: number; body: string; ms: number } {
   const t = Date.now();
@@ -31,28 +30,7 @@ function curl(ns: string, url: string): { code: number; body: string; ms: number
 
 before(async () => {
   if (!canRun) return;
-  for (const ns of Object.values(NS)) sh('ip', 'netns', 'add', ns);
-  const n = NS.node;
-  sh('ip', '-n', n, 'link', 'set', 'lo', 'up');
-  sh('ip', '-n', n, 'link', 'add', 'cbr0', 'type', 'bridge');
-  sh('ip', '-n', n, 'addr', 'add', `${IP.node}/24`, 'dev', 'cbr0');
-  sh('ip', '-n', n, 'link', 'set', 'cbr0', 'up');
-  // A route for the service CIDR (a real node has its default route): a veth pair stands in for a dummy device.
-  sh('ip', '-n', n, 'link', 'add', 'svc0', 'type', 'veth', 'peer', 'name', 'svc1');
-  sh('ip', '-n', n, 'link', 'set', 'svc0', 'up');
-  sh('ip', '-n', n, 'link', 'set', 'svc1', 'up');
-  sh('ip', '-n', n, 'route', 'add', '10.96.0.0/12', 'dev', 'svc0');
-  inNs(n, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-  for (const p of ['a', 'b', 'c'] as const) {
-    const ns = NS[p];
-    sh('ip', '-n', n, 'link', 'add', `veth-${p}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'master', 'cbr0', 'up');
-    sh('ip', '-n', n, 'link', 'set', `veth-${p}`, 'type', 'bridge_slave', 'hairpin', 'on');
-    sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-    sh('ip', '-n', ns, 'addr', 'add', `${IP[p]}/24`, 'dev', 'eth0');
-    sh('ip', '-n', ns, 'link', 'set', 'eth0', 'up');
-    sh('ip', '-n', ns, 'route', 'add', 'default', 'via', IP.node);
-  }
+  wireBridgeNode(Object.values(NS), { ns: NS.node, ip: IP.node }, (['a', 'b', 'c'] as const).map((p) => ({ key: p, ns: NS[p], ip: IP[p] })));
   for (const p of ['a', 'b'] as const) {
     const code = `require('http').createServer((q,s)=>s.end('pod-${p}')).listen(8080,'${IP[p]}',()=>console.log('up'))`;
     const child = spawn('ip', ['netns', 'exec', NS[p], process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -61,14 +39,7 @@ before(async () => {
   }
 });
 
-after(() => {
-  for (const p of procs) if (p.pid && p.exitCode === null) { try { process.kill(p.pid); } catch { /* gone */ } }
-  // `ip netns exec` forks the server as a child of itself: kill by the ns's pids too.
-  for (const ns of Object.values(NS)) {
-    for (const pid of spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? []) { try { process.kill(Number(pid)); } catch { /* gone */ } }
-  }
-  for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
-});
+after(() => removeBridgeNode(Object.values(NS), procs));
 
 function newCore(): { core: ProxyCore; nft: ExecNft } {
   const nft = new ExecNft({ table: TABLE, netns: NS.node });

@@ -350,6 +350,13 @@ export const clientPod = (name: string, command: string[] = ['sleep', '3600'], e
 
 export interface PodInfo { name: string; ip: string; node: string; ready: boolean; deleting: boolean; restarts: number; phase: string; raw: any }
 
+/** An after() hook's teardown: destroys the cluster if one started, and reports what cleanup could not do. */
+export async function destroyCluster(c: TestCluster | undefined): Promise<void> {
+  if (!c) return;
+  const notes = await c.destroy();
+  if (notes.length) console.error(`cleanup of ${c.name}: ${notes.join('; ')}`);
+}
+
 export async function pods(c: TestCluster, selector: string, namespace = 'default'): Promise<PodInfo[]> {
   const out = JSON.parse(await c.k(['get', 'pods', '-n', namespace, '-l', selector, '-o', 'json'])) as { items: any[] };
   return out.items.map((p) => ({

@@ -2,8 +2,7 @@
 // server's CA and bearer token, and a line-oriented watch stream reader.
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { loadKubeconfig } from '../../src/client/rest.js';
 
 export interface ApiTarget {
   url: string;
@@ -13,15 +12,8 @@ export interface ApiTarget {
 
 /** The server, CA and bearer token of a kubeconfig that kubesvc wrote. */
 export function kubeconfigTarget(path: string): ApiTarget {
-  const kc = parse(readFileSync(path, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { token: string } }[];
-  };
-  return {
-    url: kc.clusters[0].cluster.server,
-    caCert: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
-    token: kc.users[0].user.token,
-  };
+  const { server, caCert, token } = loadKubeconfig(path);
+  return { url: server, caCert, token };
 }
 
 export interface ApiResponse {

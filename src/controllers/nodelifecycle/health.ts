@@ -38,7 +38,6 @@ export const heartbeatOf = (n: KubeObject): string => {
  */
 export function unknownConditions(n: KubeObject, now: string): NodeCondition[] | undefined {
   const current = conditionsOf(n);
-  const never = !readyCondition(n);
   let changed = false;
   const out = current.map((c) => {
     if (!KUBELET_CONDITIONS.includes(c.type) || c.status === 'Unknown') return c;
@@ -50,7 +49,7 @@ export function unknownConditions(n: KubeObject, now: string): NodeCondition[] |
     changed = true;
     out.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: n.metadata.creationTimestamp, lastTransitionTime: now });
   }
-  return changed || never ? out : undefined;
+  return changed ? out : undefined;
 }
 
 const LIFECYCLE_KEYS = [notReadyTaint, unreachableTaint];
