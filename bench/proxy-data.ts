@@ -36,7 +36,7 @@ import type { KubeObject } from '../src/api/object.js';
 
 const { values } = parseArgs({ options: {
   pairs: { type: 'string', default: '6' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
-  settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false },
+  settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false },
 } });
 const PAIRS = Number(values.pairs), SECONDS = Number(values.seconds), CONNS = Number(values.connections), SETTLE = Number(values.settle);
 const id = randomBytes(3).toString('hex');
@@ -58,13 +58,16 @@ function setup(): void {
   inNs(NS.srv, 'sysctl', '-qw', 'net.ipv4.tcp_max_tw_buckets=0');
 }
 
+/** With --pin, wrk and the server each own a CPU (the kernel's per-packet work runs in the sender's context, on its CPU). */
+const pin = (cpu: number): string[] => (values.pin ? ['taskset', '-c', String(cpu)] : []);
+
 function cleanup(): void {
   removeBridgeNode(Object.values(NS), procs);
 }
 
 async function startServer(): Promise<void> {
   const code = `const s=require('http').createServer((q,r)=>{r.setHeader('Content-Type','text/plain');r.end('hello from pod\\n')});s.keepAliveTimeout=60000;s.listen(${PORT},'${IP.srv}',()=>console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', NS.srv, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', NS.srv, ...pin(1), process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   procs.push(child);
   await new Promise<void>((resolve, reject) => { child.stdout!.once('data', () => resolve()); child.once('exit', () => reject(new Error('server exited'))); });
 }
@@ -84,7 +87,7 @@ async function program(): Promise<void> {
 interface Run { rps: number; errors: number }
 
 function wrk(url: string, close: boolean): Run {
-  const args = ['netns', 'exec', NS.cli, 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, ...(close ? ['-H', 'Connection: close'] : []), url];
+  const args = ['netns', 'exec', NS.cli, ...pin(0), 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, ...(close ? ['-H', 'Connection: close'] : []), url];
   const r = spawnSync('ip', args, { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout ?? '');
   if (!m) throw new Error(`wrk failed: ${r.stdout}${r.stderr}`);

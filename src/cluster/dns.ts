@@ -57,8 +57,9 @@ export function kubeDnsDeployment(i: DnsManifestInput): Record<string, unknown> 
             {
               name: 'dns',
               image: 'kubesvc/dns',
-              // 0.0.0.0 here is inside the pod's own network namespace.
-              command: [...i.self, 'dns', '--kubeconfig', i.kubeconfig, '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153', '--workers', String(i.workers ?? 1)],
+              // 0.0.0.0 here is inside the pod's own network namespace. Pod records as kubeadm's
+              // Corefile serves them (`pods insecure`): no pod watch per DNS process.
+              command: [...i.self, 'dns', '--kubeconfig', i.kubeconfig, '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153', '--workers', String(i.workers ?? 1), '--pods', 'insecure'],
               ports: [
                 { name: 'dns', containerPort: 53, protocol: 'UDP' },
                 { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },

@@ -121,13 +121,14 @@ describe('cluster DNS manifests', () => {
     assert.equal(d.spec.replicas, 2);
     const c = d.spec.template.spec.containers[0];
     assert.equal(c.name, 'dns');
-    assert.deepEqual(c.command, ['/usr/bin/node', '/repo/bin/kubesvc.js', 'dns', '--kubeconfig', '/d/dns-kubeconfig', '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153', '--workers', '2']);
+    assert.deepEqual(c.command, ['/usr/bin/node', '/repo/bin/kubesvc.js', 'dns', '--kubeconfig', '/d/dns-kubeconfig', '--listen', '0.0.0.0:53', '--metrics', '0.0.0.0:9153', '--workers', '2', '--pods', 'insecure']);
     assert.deepEqual(c.readinessProbe.tcpSocket, { port: 53 });
     // Burstable, as CoreDNS's manifest: it stays ahead of BestEffort pods for CPU.
     assert.deepEqual(c.resources, { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } });
   });
   it('two answering workers per DNS pod where there are 2 CPUs or more, one on a single CPU', () => {
     assert.deepEqual([1, 2, 4, 64].map(dnsWorkers), [1, 2, 2, 2]);
-    assert.equal((kubeDnsDeployment(m) as any).spec.template.spec.containers[0].command.at(-1), '1');
+    const cmd = (kubeDnsDeployment(m) as any).spec.template.spec.containers[0].command as string[];
+    assert.equal(cmd[cmd.indexOf('--workers') + 1], '1');
   });
 });

@@ -2,12 +2,11 @@
 // mount namespace of whoever started the agent (`ip netns exec` gave the agent
 // a private, slave copy), so they are visible to `ip netns` on the host and
 // to `kubesvc down`, and reach the agent by mount propagation.
-import { closeSync, openSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { IpSession } from './ip-session.js';
+import { ShellSession } from './shell-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { nodeSideBatch, podSideBatch } from './pod-batch.js';
+import { nodeSideBatch, podSideScript } from './pod-batch.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
@@ -38,6 +37,8 @@ export function ownNetnsName(): string | undefined {
 export class RealNetNS implements NetNS {
   /** Pod networks are wired through one long-lived `ip -batch` (node side in the launcher's mount namespace). */
   private readonly session: IpSession;
+  /** Runs each pod's side of the wiring inside its netns. */
+  private readonly shell = new ShellSession();
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
     this.session = hostMntFd >= 0 ? new IpSession(['nsenter', '--mount=/proc/self/fd/3', '--', 'ip'], [hostMntFd]) : new IpSession(['ip']);
@@ -45,6 +46,7 @@ export class RealNetNS implements NetNS {
 
   close(): void {
     this.session.close();
+    this.shell.close();
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
@@ -78,21 +80,19 @@ export class RealNetNS implements NetNS {
   }
 
   /**
-   * Through the agent's one `ip -batch` session (ip-session.ts), not a process
-   * per pod or per step: spawning blocks the agent's event loop for
-   * milliseconds per process, which dominated when many pods start at once.
+   * The node side through the agent's one `ip -batch` session (ip-session.ts),
+   * the pod side through its one shell (shell-session.ts): the agent spawns no
+   * process per pod, as spawning blocks its event loop for milliseconds per
+   * process, which dominated when many pods start at once. The pod side enters
+   * only the network namespace (nsenter), not a mount namespace as `ip netns
+   * exec` does: tearing that down when the process exits waits for an RCU
+   * grace period, milliseconds per pod on a busy machine.
    * The namespace's unprivileged-port sysctl is set as each container starts
    * (runtime/argv.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
-    // The pod side runs inside the new namespace, from a file (a batch line cannot switch namespaces).
-    const file = join(tmpdir(), `kubesvc-pod-net-${process.pid}-${p.netns}`);
-    writeFileSync(file, `${podSideBatch(p).join('\n')}\n`);
-    try {
-      await this.session.run([...nodeSideBatch(p, bridge), `netns exec ${p.netns} ip -batch ${file}`], p.veth);
-    } finally {
-      rmSync(file, { force: true });
-    }
+    await this.session.run(nodeSideBatch(p, bridge), p.veth);
+    await this.shell.run(podSideScript(p));
   }
 
   async deletePod(netns: string, veth: string): Promise<void> {

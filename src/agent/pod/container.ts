@@ -3,9 +3,10 @@
 // state for the pod status.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
+import type { ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
-import { captureLogs, logPath } from '../runtime/logs.js';
+import type { ContainerLauncher, ContainerProcess } from '../runtime/launcher.js';
+import { logPath } from '../runtime/logs.js';
 import { rfc3339 } from '../../util/time.js';
 import type { Backoff } from './backoff.js';
 import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
@@ -23,6 +24,7 @@ export interface Launch {
 
 export interface ContainerHost {
   runner: ProcessRunner;
+  launcher: ContainerLauncher;
   probes: ProbeExecutor;
   backoff: Backoff;
   logDir: string;
@@ -40,7 +42,8 @@ export interface ContainerHost {
 export class ContainerRunner {
   readonly rt: ContainerRuntime;
   attempt = 0;
-  private handle: ProcessHandle | undefined;
+  private handle: ContainerProcess | undefined;
+  private handlePid: number | undefined;
   private launched: Launch | undefined;
   private terminating = false;
   private timers: NodeJS.Timeout[] = [];
@@ -48,6 +51,7 @@ export class ContainerRunner {
   private probeState = new Map<ProbeKind, ProbeState>();
   private probing = new Set<ProbeKind>();
   private exitWaiters: (() => void)[] = [];
+  private startWaiters: (() => void)[] = [];
   private killing = false;
 
   constructor(readonly spec: any, private readonly host: ContainerHost, prev?: any) {
@@ -61,7 +65,7 @@ export class ContainerRunner {
   }
 
   get pid(): number | undefined {
-    return this.handle && 'running' in this.rt.state ? this.handle.pid : undefined;
+    return this.handle && 'running' in this.rt.state ? this.handlePid : undefined;
   }
 
   get env(): Record<string, string> {
@@ -102,24 +106,30 @@ export class ContainerRunner {
     }
     this.launched = l;
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
-    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
-    const h = this.handle;
-    const logs = captureLogs(logPath(this.host.logDir, this.spec.name, this.attempt), h.stdout, h.stderr);
-    this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
-    this.rt.state = { running: { startedAt: rfc3339() } };
-    this.rt.started = !this.spec.startupProbe;
-    this.rt.ready = this.rt.started && !this.spec.readinessProbe;
-    this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
-    this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
-    this.startProbes();
-    this.host.changed();
+    const h = this.host.launcher.launch({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice, logPath: logPath(this.host.logDir, this.spec.name, this.attempt) });
+    this.handle = h;
+    this.handlePid = undefined;
+    void h.started.then((pid) => {
+      if (h !== this.handle) return;
+      this.handlePid = pid;
+      this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
+      this.rt.state = { running: { startedAt: rfc3339() } };
+      this.rt.started = !this.spec.startupProbe;
+      this.rt.ready = this.rt.started && !this.spec.readinessProbe;
+      this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
+      this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
+      this.startProbes();
+      this.host.changed();
+      // Stopped while it was being started: the kill waited for this.
+      for (const w of this.startWaiters.splice(0)) w();
+    });
     void h.exited.then(async (info) => {
-      await Promise.race([logs, new Promise((r) => setTimeout(r, 1000))]);
+      await h.started;
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
   }
 
-  private onExit(h: ProcessHandle, exitCode: number, signal?: string): void {
+  private onExit(h: ContainerProcess, exitCode: number, signal?: string): void {
     if (h !== this.handle) return;
     this.stopProbes();
     const startedAt = 'running' in this.rt.state ? this.rt.state.running.startedAt : rfc3339();
@@ -166,7 +176,10 @@ export class ContainerRunner {
   /** Kills the current process; the exit handler decides about a restart. */
   private async kill(graceMs: number): Promise<void> {
     const h = this.handle;
-    if (!h || !('running' in this.rt.state)) return;
+    if (!h) return;
+    // Still starting: wait until it runs, then stop it like any other.
+    if (this.handlePid === undefined && !('terminated' in this.rt.state)) await new Promise<void>((r) => this.startWaiters.push(r));
+    if (h !== this.handle || !('running' in this.rt.state)) return;
     const exited = new Promise<void>((r) => this.exitWaiters.push(r));
     h.kill('SIGTERM');
     const t = setTimeout(() => h.kill('SIGKILL'), Math.max(0, graceMs));
