@@ -15,7 +15,6 @@ import { Ipam, type IpamState } from './net/ipam.js';
 import { cidrString, gatewayIP, parseCidr } from './net/cidr.js';
 import { BRIDGE } from './net/names.js';
 import { RealProcessRunner } from './runtime/process.js';
-import { ShimLauncher } from './runtime/shim.js';
 import { RealProbeExecutor } from './pod/probe-exec.js';
 import { Backoff } from './pod/backoff.js';
 import { FifoLimiter } from './pod/fifo-limiter.js';
@@ -92,9 +91,6 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   try {
     await netns.setupNode({ bridge: BRIDGE, gatewayCidr: `${gatewayIP(podCIDR)}/${podCIDR.bits}`, podCIDR: cidrString(podCIDR), clusterCIDR });
     stops.push(() => netns.teardownNode(BRIDGE), () => netns.close(), () => client.close());
-    // Containers start through the shim; it goes after the pods have stopped.
-    const launcher = new ShimLauncher();
-    stops.push(() => launcher.close());
 
     const registrar = new NodeRegistrar(client, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), kubeletPort });
     const ipamPath = join(dataDir, 'ipam.json');
@@ -107,7 +103,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       setImmediate(() => { saving = false; writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); });
     };
     const pods = new PodManager(client, {
-      client, netns, runner, launcher, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
+      client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
       events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet'),
       nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`, sandboxes: new FifoLimiter(SANDBOX_CONCURRENCY),

@@ -3,10 +3,9 @@
 // state for the pod status.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { ProcessRunner } from '../runtime/process.js';
+import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
-import type { ContainerLauncher, ContainerProcess } from '../runtime/launcher.js';
-import { logPath } from '../runtime/logs.js';
+import { captureLogs, logPath } from '../runtime/logs.js';
 import { rfc3339 } from '../../util/time.js';
 import type { Backoff } from './backoff.js';
 import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
@@ -24,7 +23,6 @@ export interface Launch {
 
 export interface ContainerHost {
   runner: ProcessRunner;
-  launcher: ContainerLauncher;
   probes: ProbeExecutor;
   backoff: Backoff;
   logDir: string;
@@ -42,8 +40,7 @@ export interface ContainerHost {
 export class ContainerRunner {
   readonly rt: ContainerRuntime;
   attempt = 0;
-  private handle: ContainerProcess | undefined;
-  private handlePid: number | undefined;
+  private handle: ProcessHandle | undefined;
   private launched: Launch | undefined;
   private terminating = false;
   private timers: NodeJS.Timeout[] = [];
@@ -51,7 +48,6 @@ export class ContainerRunner {
   private probeState = new Map<ProbeKind, ProbeState>();
   private probing = new Set<ProbeKind>();
   private exitWaiters: (() => void)[] = [];
-  private startWaiters: (() => void)[] = [];
   private killing = false;
 
   constructor(readonly spec: any, private readonly host: ContainerHost, prev?: any) {
@@ -65,7 +61,7 @@ export class ContainerRunner {
   }
 
   get pid(): number | undefined {
-    return this.handle && 'running' in this.rt.state ? this.handlePid : undefined;
+    return this.handle && 'running' in this.rt.state ? this.handle.pid : undefined;
   }
 
   get env(): Record<string, string> {
@@ -106,30 +102,24 @@ export class ContainerRunner {
     }
     this.launched = l;
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
-    const h = this.host.launcher.launch({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice, logPath: logPath(this.host.logDir, this.spec.name, this.attempt) });
-    this.handle = h;
-    this.handlePid = undefined;
-    void h.started.then((pid) => {
-      if (h !== this.handle) return;
-      this.handlePid = pid;
-      this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
-      this.rt.state = { running: { startedAt: rfc3339() } };
-      this.rt.started = !this.spec.startupProbe;
-      this.rt.ready = this.rt.started && !this.spec.readinessProbe;
-      this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
-      this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
-      this.startProbes();
-      this.host.changed();
-      // Stopped while it was being started: the kill waited for this.
-      for (const w of this.startWaiters.splice(0)) w();
-    });
+    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
+    const h = this.handle;
+    const logs = captureLogs(logPath(this.host.logDir, this.spec.name, this.attempt), h.stdout, h.stderr);
+    this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
+    this.rt.state = { running: { startedAt: rfc3339() } };
+    this.rt.started = !this.spec.startupProbe;
+    this.rt.ready = this.rt.started && !this.spec.readinessProbe;
+    this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
+    this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
+    this.startProbes();
+    this.host.changed();
     void h.exited.then(async (info) => {
-      await h.started;
+      await Promise.race([logs, new Promise((r) => setTimeout(r, 1000))]);
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
   }
 
-  private onExit(h: ContainerProcess, exitCode: number, signal?: string): void {
+  private onExit(h: ProcessHandle, exitCode: number, signal?: string): void {
     if (h !== this.handle) return;
     this.stopProbes();
     const startedAt = 'running' in this.rt.state ? this.rt.state.running.startedAt : rfc3339();
@@ -176,10 +166,7 @@ export class ContainerRunner {
   /** Kills the current process; the exit handler decides about a restart. */
   private async kill(graceMs: number): Promise<void> {
     const h = this.handle;
-    if (!h) return;
-    // Still starting: wait until it runs, then stop it like any other.
-    if (this.handlePid === undefined && !('terminated' in this.rt.state)) await new Promise<void>((r) => this.startWaiters.push(r));
-    if (h !== this.handle || !('running' in this.rt.state)) return;
+    if (!h || !('running' in this.rt.state)) return;
     const exited = new Promise<void>((r) => this.exitWaiters.push(r));
     h.kill('SIGTERM');
     const t = setTimeout(() => h.kill('SIGKILL'), Math.max(0, graceMs));

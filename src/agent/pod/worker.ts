@@ -12,7 +12,6 @@ import type { NetNS } from '../net/netns.js';
 import { gatewayIP, type Cidr } from '../net/cidr.js';
 import { podNetnsName, podVethName, BRIDGE } from '../net/names.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { InProcessLauncher, type ContainerLauncher } from '../runtime/launcher.js';
 import { containerArgv, identityOf } from '../runtime/argv.js';
 import type { Backoff } from './backoff.js';
 import { containerProgram } from './command.js';
@@ -33,8 +32,6 @@ export interface WorkerDeps {
   client: RestClient;
   netns: NetNS;
   runner: ProcessRunner;
-  /** Starts container processes; in-process through `runner` when absent. */
-  launcher?: ContainerLauncher;
   probes: ProbeExecutor;
   backoff: Backoff;
   ipam: { allocate(uid: string): string; release(uid: string): void };
@@ -72,7 +69,6 @@ export class PodWorker {
   private dirty = false;
   private finished = false;
   private retry: NodeJS.Timeout | undefined;
-  private early: NodeJS.Timeout | undefined;
 
   constructor(public pod: any, private readonly d: WorkerDeps) {
     this.uid = pod.metadata.uid;
@@ -93,7 +89,7 @@ export class PodWorker {
 
   private host() {
     return {
-      runner: this.d.runner, launcher: this.d.launcher ?? new InProcessLauncher(this.d.runner), probes: this.d.probes, backoff: this.d.backoff, logDir: this.logDir,
+      runner: this.d.runner, probes: this.d.probes, backoff: this.d.backoff, logDir: this.logDir,
       podIP: () => this.podIP ?? '',
       restartPolicy: () => this.pod.spec?.restartPolicy ?? 'Always',
       podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
@@ -105,11 +101,12 @@ export class PodWorker {
   }
 
   async start(): Promise<void> {
-    // One status write once the containers run, instead of Pending then Running, unless starting is slow.
-    this.early ??= setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
+    // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
+    const early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
     try {
       await (this.d.sandboxes ? this.d.sandboxes.run(() => this.setupSandbox()) : this.setupSandbox());
     } catch (e) {
+      clearTimeout(early);
       if (this.terminating) return;
       this.syncStatus();
       this.d.events?.emit(this.pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${(e as Error).message}` });
@@ -117,11 +114,11 @@ export class PodWorker {
       this.retry = setTimeout(() => void this.start(), 5000);
       return;
     }
+    clearTimeout(early);
     if (this.terminating) return;
     this.sandboxReady = true;
-    // Each container reports (host.changed) once its process runs; that is the first write.
     for (const c of this.containers) c.start();
-    if (!this.containers.length) this.syncStatus();
+    this.syncStatus();
   }
 
   private async setupSandbox(): Promise<void> {
@@ -214,7 +211,6 @@ export class PodWorker {
 
   /** Writes the status when it differs from what was last written; writes never overlap. */
   syncStatus(): void {
-    if (this.early) clearTimeout(this.early);
     if (this.finished) return;
     this.dirty = true;
     if (this.writing) return;
