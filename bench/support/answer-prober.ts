@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 
-const POLL_MS = 20;
+const POLL_MS = 50;
 const port = Number(process.argv[2] ?? 8080);
 const now = (): number => performance.timeOrigin + performance.now();
 
