@@ -19,6 +19,9 @@ test('shell session: ordered jobs, per-job errors, survives exit', async () => {
     // `exit` ends only its own job.
     await assert.rejects(s.run('exit 7'), /exit status 7/);
     await s.run('test 1 = 1');
+    // A shell that dies ($$ is the session's shell, also in the job's subshell) fails its jobs; the next job gets a new shell.
+    await assert.rejects(s.run('kill -9 $$'), /shell exited/);
+    await s.run('true');
   } finally {
     s.close();
   }

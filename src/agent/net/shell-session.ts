@@ -2,7 +2,7 @@
 // no process per job itself (a spawn blocks the agent's event loop until the
 // child has exec'd). Each job ends by echoing a done line with its number and
 // exit status; stderr is merged, so a failing job rejects with what it printed.
-// If the shell exits, the jobs in flight fail and the next job starts a new one.
+// If the shell exits, its jobs in flight fail and the next job starts a new one.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 interface Job {
@@ -12,57 +12,62 @@ interface Job {
   reject(e: Error): void;
 }
 
+interface Shell {
+  child: ChildProcess;
+  jobs: Job[];
+}
+
 const DONE = '__kubesvc_job_done';
 
 export class ShellSession {
-  private child: ChildProcess | undefined;
+  private shell: Shell | undefined;
   private seq = 0;
-  private jobs: Job[] = [];
-  private partial = '';
 
   /** Runs `script` (shell text); resolves when it exits 0. */
   run(script: string): Promise<void> {
-    const child = this.child ?? this.start();
+    const shell = this.shell ?? this.start();
     const id = ++this.seq;
     return new Promise<void>((resolve, reject) => {
-      this.jobs.push({ id, output: [], resolve, reject });
+      shell.jobs.push({ id, output: [], resolve, reject });
       // A subshell, so one job's `exit` or `set` cannot end the session or leak into the next.
-      child.stdin!.write(`(\n${script}\n)\necho "${DONE} ${id} $?"\n`);
+      shell.child.stdin!.write(`(\n${script}\n)\necho "${DONE} ${id} $?"\n`);
     });
   }
 
   close(): void {
-    this.child?.stdin?.end();
-    this.child = undefined;
+    this.shell?.child.stdin?.end();
+    this.shell = undefined;
   }
 
-  private start(): ChildProcess {
+  private start(): Shell {
     const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec /bin/sh -s'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
+    const shell: Shell = { child, jobs: [] };
+    this.shell = shell;
+    let partial = '';
     child.stdin!.on('error', () => { /* exited; handled below */ });
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (d: string) => {
-      const lines = (this.partial + d).split('\n');
-      this.partial = lines.pop()!;
-      for (const l of lines) this.onLine(l);
+      const lines = (partial + d).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) onLine(shell.jobs, l);
     });
     child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
-      for (const j of this.jobs.splice(0)) j.reject(new Error(`shell exited (${signal ?? `code ${code}`}) ${j.output.join('; ')}`.trim()));
+      if (this.shell === shell) this.shell = undefined;
+      for (const j of shell.jobs.splice(0)) j.reject(new Error(`shell exited (${signal ?? `code ${code}`}) ${j.output.join('; ')}`.trim()));
     });
-    return child;
+    return shell;
   }
+}
 
-  private onLine(l: string): void {
-    const j = this.jobs[0];
-    if (!j) return;
-    const m = l.startsWith(DONE) ? /^\S+ (\d+) (\d+)$/.exec(l) : null;
-    if (!m || Number(m[1]) !== j.id) {
-      if (l.trim()) j.output.push(l.trim());
-      return;
-    }
-    this.jobs.shift();
-    if (m[2] === '0') j.resolve();
-    else j.reject(new Error(j.output.join('; ') || `exit status ${m[2]}`));
+function onLine(jobs: Job[], l: string): void {
+  const j = jobs[0];
+  if (!j) return;
+  const m = l.startsWith(DONE) ? /^\S+ (\d+) (\d+)$/.exec(l) : null;
+  if (!m || Number(m[1]) !== j.id) {
+    if (l.trim()) j.output.push(l.trim());
+    return;
   }
+  jobs.shift();
+  if (m[2] === '0') j.resolve();
+  else j.reject(new Error(j.output.join('; ') || `exit status ${m[2]}`));
 }
