@@ -19,6 +19,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RestClient, loadKubeconfig } from '../src/client/rest.js';
@@ -105,14 +106,8 @@ async function runOnce(nodes: number): Promise<Result> {
       // From inside node-1's netns (pods on other nodes are reached through its host-gw routes).
       // With --sleep-pods nothing answers: no polling then.
       const answers = !values['sleep-pods'];
-      const probe = spawn('nice', ['-n', '19', 'ip', 'netns', 'exec', names.nodeNs(1), process.execPath, prober, '8080'], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let probeOut = '';
-      probe.stdout!.on('data', (d) => {
-        probeOut += d;
-        const lines = probeOut.split('\n');
-        probeOut = lines.pop()!;
-        for (const l of lines) { const [n, t] = l.split(' '); answeredAt.set(n, Number(t)); }
-      });
+      const probe = answers ? spawn('nice', ['-n', '19', 'ip', 'netns', 'exec', names.nodeNs(1), process.execPath, prober, '8080'], { stdio: ['pipe', 'pipe', 'inherit'] }) : undefined;
+      if (probe) createInterface({ input: probe.stdout! }).on('line', (l) => { const [n, t] = l.split(' '); answeredAt.set(n, Number(t)); });
       const watch = client.watch('/api/v1/namespaces/default/pods?watch=true', (e) => {
         const p = e.object;
         const pn = p?.metadata?.name as string;
@@ -120,7 +115,7 @@ async function runOnce(nodes: number): Promise<Result> {
         if (!readyAt.has(pn) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(pn, now());
         if (!podNs.has(pn) && p.status?.podIP) {
           podNs.set(pn, podNetnsName(names.nodeNs(Number(String(p.spec.nodeName).replace('node-', ''))), p.metadata.uid));
-          if (answers) probe.stdin!.write(`${pn} ${p.status.podIP}\n`);
+          probe?.stdin!.write(`${pn} ${p.status.podIP}\n`);
         }
       }, () => {});
       const readinessProbe = values['readiness-probe'] ? { readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } } : {};
@@ -137,7 +132,7 @@ async function runOnce(nodes: number): Promise<Result> {
       const pd = Date.now() + 60_000;
       while ((readyAt.size < N_PODS || (answers && answeredAt.size < N_PODS)) && Date.now() < pd) await sleep(20);
       watch.close();
-      probe.kill();
+      probe?.kill();
       const since = (m: Map<string, number>): number[] => [...m].map(([n, t]) => t - created.get(n)!);
       res.podsReady = readyAt.size;
       res.podP50 = percentile(since(readyAt), 50);

@@ -24,7 +24,7 @@
 //   node:   ip_forward=1 (routes pod → ClusterIP), and the proxy's own conntrack
 //           settings (conntrackSysctls: what the agent applies to a node).
 //
-// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx]
+// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx] [--pin] [--diag]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';

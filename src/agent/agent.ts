@@ -127,13 +127,10 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     await pods.start();
     stops.push(() => pods.stop());
 
-    let restartProxy = async (): Promise<boolean> => false;
-    if (o.startProxy) {
-      const proxy = await o.startProxy({ kubeconfig: o.kubeconfig, client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), clusterCIDR });
-      stops.push(() => proxy.stop());
-      if (proxy.restartProxy) restartProxy = () => proxy.restartProxy!().then(() => true);
-    }
-    return { kubeletPort: kubelet.port, restartProxy: () => restartProxy(), stop };
+    const proxy = o.startProxy && (await o.startProxy({ kubeconfig: o.kubeconfig, client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), clusterCIDR }));
+    if (proxy) stops.push(() => proxy.stop());
+    const restartProxy = async (): Promise<boolean> => (proxy?.restartProxy ? proxy.restartProxy().then(() => true) : false);
+    return { kubeletPort: kubelet.port, restartProxy, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { BRIDGE } from './net/names.js';
-import { startProxy, TABLE, type Proxy, type ProxyOptions } from '../proxy/index.js';
+import { deleteProxyTable, startProxy, TABLE, type Proxy, type ProxyOptions } from '../proxy/index.js';
 import { ExecNft } from '../nft/exec.js';
 import { conntrackSysctls } from '../proxy/conntrack-sysctl.js';
 import { startAnnouncer } from '../agent-announce/announcer.js';
@@ -92,7 +92,8 @@ export async function startNodeServices(o: ProxyStartOptions & { serviceCIDR: st
       // Stopped while a restart could not start a proxy: the old one's rules are still there.
       else {
         const nft = new ExecNft({ table: TABLE });
-        await nft.run(nft.newTransaction().delete({ kind: 'table' })).catch(() => { /* already gone */ });
+        await deleteProxyTable(nft).catch((e: Error) => console.error(`kubesvc agent: removing proxy table: ${e.message}`));
+        await nft.close();
       }
     },
   };

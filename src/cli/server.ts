@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startApiServer } from '../apiserver/server.js';
-import { parseGoDuration } from '../util/time.js';
+import { durationFlag } from '../util/time.js';
 
 export const serverHelp = `Usage: kubesvc server [flags]
 
@@ -40,7 +40,7 @@ export async function runServer(args: string[]): Promise<number> {
     serviceCIDR: values['service-cidr'],
     nodePortRange: values['service-node-port-range'],
     lbPool: values['lb-pool'],
-    nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
+    nodeMonitorGracePeriodMs: durationFlag(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
     controllers: !values['no-controllers'],
   });
   console.log(`kubesvc server ready at ${srv.urls.join(', ')}\n  export KUBECONFIG=${srv.kubeconfigPath}`);

@@ -10,7 +10,7 @@ import { preflight } from './preflight.js';
 import { isAlive, readState } from './state.js';
 import { AbortedError, startCluster, type ControllerStarter } from './up.js';
 import { terminate } from './cleanup.js';
-import { parseGoDuration } from '../util/time.js';
+import { durationFlag } from '../util/time.js';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/kubesvc';
 export const defaultDataDir = (name: string): string => join(DEFAULT_DATA_ROOT, name);
@@ -113,7 +113,7 @@ export async function runUp(args: string[], hooks: UpHooks = {}): Promise<number
       lbPool: values['lb-pool'] ?? DEFAULTS.lbPool,
       apiPort: intFlag('api-port', values['api-port'], DEFAULTS.apiPort),
       nodePortRange: values['service-node-port-range'] ?? DEFAULTS.nodePortRange,
-      nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
+      nodeMonitorGracePeriodMs: durationFlag(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
       startControllers: hooks.startControllers,
       signal: ac.signal,
       say: (l) => process.stderr.write(`kubesvc up: ${l}\n`),

@@ -28,8 +28,13 @@ export class ExecNft implements NftInterface {
   constructor(private readonly o: ExecNftOptions) {
     this.family = o.family ?? 'ip';
     this.table = o.table;
-    const shell = ['sh', '-c', 'exec "$0" -i 2>&1', o.nftPath ?? 'nft'];
-    this.session = o.netns ? new NftSession('ip', ['netns', 'exec', o.netns, ...shell]) : new NftSession(shell[0], shell.slice(1));
+    const [cmd, ...argv] = this.inNetns(['sh', '-c', 'exec "$0" -i 2>&1', o.nftPath ?? 'nft']);
+    this.session = new NftSession(cmd, argv);
+  }
+
+  /** argv run in the configured netns (through `ip netns exec`), or as is. */
+  private inNetns(argv: string[]): string[] {
+    return this.o.netns ? ['ip', 'netns', 'exec', this.o.netns, ...argv] : argv;
   }
 
   newTransaction(): Transaction {
@@ -37,8 +42,7 @@ export class ExecNft implements NftInterface {
   }
 
   private exec(args: string[], stdin: Iterable<string> = []): Promise<string> {
-    const nft = this.o.nftPath ?? 'nft';
-    const [cmd, argv] = this.o.netns ? ['ip', ['netns', 'exec', this.o.netns, nft, ...args]] : [nft, args];
+    const [cmd, ...argv] = this.inNetns([this.o.nftPath ?? 'nft', ...args]);
     return new Promise((resolve, reject) => {
       const p = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [], err: Buffer[] = [];
@@ -51,7 +55,7 @@ export class ExecNft implements NftInterface {
         else reject(new NftError(codeFromStderr(stderr), `nft ${args.join(' ')}: exit ${rc}: ${stderr.slice(0, 2000).trim()}`));
       });
       p.stdin.on('error', () => { /* nft exited early; close reports why */ });
-      // Written as rendered: nft starts up meanwhile, and no 10 MB script string is built.
+      // Written chunk by chunk as rendered, so no single 10 MB script string is built (the stream buffers what nft has not read yet).
       for (const chunk of stdin) p.stdin.write(chunk);
       p.stdin.end();
     });

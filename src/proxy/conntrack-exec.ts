@@ -1,4 +1,4 @@
-// Runs `conntrack -D` for stale UDP filters. Exit status 1 with "0 flow
+// Runs `conntrack -D` for stale filters (conntrack.ts). Exit status 1 with "0 flow
 // entries" only means nothing matched.
 import { execFile } from 'node:child_process';
 import { conntrackArgs, type ConntrackFilter } from './conntrack.js';

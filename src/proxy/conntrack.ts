@@ -26,7 +26,6 @@ export interface ConntrackFilter {
   state?: 'CLOSE' | 'SYN_SENT';
 }
 
-
 const vips = (p: ServicePortInfo): string[] => [...(p.clusterIP ? [p.clusterIP] : []), ...p.externalIPs, ...p.loadBalancerIPs];
 
 export function staleConntrack(prevSvc: ServiceInfo | undefined, curSvc: ServiceInfo | undefined, prevEps: ServiceEndpoints | undefined, curEps: ServiceEndpoints | undefined, nodeName: string): ConntrackFilter[] {
@@ -65,9 +64,11 @@ export function staleConntrack(prevSvc: ServiceInfo | undefined, curSvc: Service
     for (const v of vips(p)) out.push({ protocol: 'udp', origDst: v });
     if (p.nodePort !== undefined) out.push({ protocol: 'udp', origPortDst: p.nodePort });
   }
-  const seen = new Set<string>();
-  return out.filter((f) => { const k = JSON.stringify(f); return !seen.has(k) && !!seen.add(k); });
+  return uniqueFilters(out);
 }
+
+/** Each filter once (one pod behind several ports or services yields the same TCP filters). */
+export const uniqueFilters = (fs: ConntrackFilter[]): ConntrackFilter[] => [...new Map(fs.map((f) => [conntrackArgs(f).join(' '), f])).values()];
 
 /** The `conntrack` arguments deleting a filter's entries. */
 export const conntrackArgs = (f: ConntrackFilter): string[] => [

@@ -3,7 +3,7 @@
 // full sync) and hands them to the Syncer, which writes one transaction.
 import type { KubeObject } from '../api/object.js';
 import type { NftInterface } from '../nft/interface.js';
-import { staleConntrack, type ConntrackFilter } from './conntrack.js';
+import { staleConntrack, uniqueFilters, type ConntrackFilter } from './conntrack.js';
 import type { Fragment } from './fragment.js';
 import { buildRuleset, serviceFragment, staticFragment } from './rules.js';
 import { Syncer, type SyncStats } from './syncer.js';
@@ -100,7 +100,7 @@ export class ProxyCore {
     this.staticDirty = false;
     const now = this.now();
     const latencies = [...ep.triggerTimes.values()].flat().map((t) => now - t);
-    const conntrack = this.pendingConntrack;
+    const conntrack = uniqueFilters(this.pendingConntrack);
     this.pendingConntrack = [];
     return { ...stats, changedServices: changed.size, latencies, conntrack };
   }

@@ -158,9 +158,18 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
       runner.stop();
       await runner.whenIdle();
       if (!s.keepTable) {
-        try { await nft.run(nft.newTransaction().delete({ kind: 'table' })); } catch (e) { if (!isNotFound(e)) log(`removing table: ${(e as Error).message}`); }
+        await deleteProxyTable(nft).catch((e: Error) => log(`removing table: ${e.message}`));
       }
       await abandon();
     },
   };
+}
+
+/** Removes the proxy's table (shutdown); a table already gone is fine. */
+export async function deleteProxyTable(nft: NftInterface): Promise<void> {
+  try {
+    await nft.run(nft.newTransaction().delete({ kind: 'table' }));
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
 }

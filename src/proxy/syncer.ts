@@ -177,7 +177,7 @@ export class Syncer {
       }
       if (!dedup) for (const e of f.elements) ph.elemAdds.push(e.set, e);
     }
-    if (dedup) for (const [set, m] of dedup.bySet) for (const w of m.values()) ph.elemAdds.push(set, Array.isArray(w) ? w[0] : w);
+    if (dedup) for (const [set, m] of dedup.bySet) for (const w of m.values()) ph.elemAdds.push(set, firstOf(w)!);
     for (const { spec: c } of shared.values()) {
       desiredNames.add(c.name);
       ph.chains.push(chainObj(c));

@@ -12,3 +12,6 @@ export function parseGoDuration(s: string, flag: string): number {
   if (!parts.length || parts.map((p) => p[0]).join('') !== s) throw new Error(`invalid argument "${s}" for "--${flag}" flag: time: invalid duration "${s}"`);
   return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2]], 0);
 }
+
+/** An optional duration flag: undefined when not given. */
+export const durationFlag = (s: string | undefined, flag: string): number | undefined => (s === undefined ? undefined : parseGoDuration(s, flag));

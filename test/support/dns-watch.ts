@@ -7,6 +7,7 @@
 // clock, so the test compares these timestamps with its own. Bounded: at most
 // SECONDS × 500 queries per name, all to the cluster DNS address.
 import { createSocket } from 'node:dgram';
+import dnsPacket from 'dns-packet';
 
 const [server, seconds, ...names] = process.argv.slice(2);
 const sock = createSocket('udp4');
@@ -14,38 +15,16 @@ const last = new Map<string, string>();
 let id = 0;
 
 /** A query for name's A records, RD set, no EDNS. */
-function query(name: string, qid: number): Buffer {
-  const labels = name.split('.').filter(Boolean).map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
-  return Buffer.concat([Buffer.from([qid >> 8, qid & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), ...labels, Buffer.from([0, 0, 1, 0, 1])]);
-}
+const query = (name: string, qid: number): Buffer =>
+  dnsPacket.encode({ type: 'query', id: qid, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] });
 
-/** The A records of a response (answers only, names compressed or not), as dotted quads. */
-function addresses(msg: Buffer): string[] {
-  const skipName = (off: number): number => {
-    for (;;) {
-      const len = msg[off];
-      if (len === 0) return off + 1;
-      if ((len & 0xc0) === 0xc0) return off + 2;
-      off += len + 1;
-    }
-  };
-  const an = (msg[6] << 8) | msg[7];
-  let off = skipName(12) + 4;
-  const out: string[] = [];
-  for (let i = 0; i < an; i++) {
-    off = skipName(off);
-    const type = (msg[off] << 8) | msg[off + 1];
-    const rdlen = (msg[off + 8] << 8) | msg[off + 9];
-    off += 10;
-    if (type === 1 && rdlen === 4) out.push(`${msg[off]}.${msg[off + 1]}.${msg[off + 2]}.${msg[off + 3]}`);
-    off += rdlen;
-  }
-  return out.sort();
-}
+/** The A records of a response, as sorted dotted quads. */
+const addresses = (msg: Buffer): string[] =>
+  (dnsPacket.decode(msg).answers ?? []).flatMap((a) => (a.type === 'A' ? [a.data] : [])).sort();
 
 const pending = new Map<number, string>();
 sock.on('message', (msg) => {
-  const qid = (msg[0] << 8) | msg[1];
+  const qid = msg.readUInt16BE(0);
   const name = pending.get(qid);
   if (name === undefined) return;
   pending.delete(qid);

@@ -41,7 +41,13 @@ export class RealNetNS implements NetNS {
   private readonly shell = new ShellSession();
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
-    this.session = hostMntFd >= 0 ? new IpSession(['nsenter', '--mount=/proc/self/fd/3', '--', 'ip'], [hostMntFd]) : new IpSession(['ip']);
+    const ip = this.inHostMnt(['ip']);
+    this.session = new IpSession(ip.argv, ip.extraFds);
+  }
+
+  /** argv in the launcher's mount namespace (the fd becomes fd 3 of nsenter), or as is when we share it. */
+  private inHostMnt(argv: string[]): { argv: string[]; extraFds: number[] } {
+    return this.hostMntFd >= 0 ? { argv: ['nsenter', '--mount=/proc/self/fd/3', '--', ...argv], extraFds: [this.hostMntFd] } : { argv, extraFds: [] };
   }
 
   close(): void {
@@ -51,12 +57,7 @@ export class RealNetNS implements NetNS {
   }
 
   private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean; hostMnt?: boolean } = {}): Promise<string> {
-    let full = argv, extraFds: number[] | undefined;
-    if (opts.hostMnt && this.hostMntFd >= 0) {
-      // The fd becomes fd 3 of nsenter.
-      full = ['nsenter', '--mount=/proc/self/fd/3', '--', ...argv];
-      extraFds = [this.hostMntFd];
-    }
+    const { argv: full, extraFds } = opts.hostMnt ? this.inHostMnt(argv) : { argv, extraFds: [] };
     const r = await this.runner.run(full, { input: opts.input, extraFds });
     if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(full, r.code, r.stderr);
     return r.stdout;

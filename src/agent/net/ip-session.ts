@@ -4,9 +4,10 @@
 // in order and flushes after each command, so a job ends with a marker command
 // whose output names the job (`link show dev <veth>`); failures come back as
 // "Command failed -:LINE" on the same stream (stderr is merged), which names the
-// job by its line numbers. If ip exits, the jobs in flight fail and the next
-// job starts a new one.
-import { spawn, type ChildProcess } from 'node:child_process';
+// job by its line numbers. If ip exits, its jobs in flight fail and the next
+// job starts a new one (line numbers and messages are per ip process).
+import type { ChildProcess } from 'node:child_process';
+import { spawnLineChild } from './line-child.js';
 
 interface Job {
   first: number;
@@ -17,12 +18,16 @@ interface Job {
   reject(e: Error): void;
 }
 
+/** One ip process and what was sent to it: line numbers and messages are per process. */
+interface Ip {
+  child: ChildProcess;
+  jobs: Job[];
+  line: number;
+  unclaimed: string[];
+}
+
 export class IpSession {
-  private child: ChildProcess | undefined;
-  private line = 0;
-  private jobs: Job[] = [];
-  private partial = '';
-  private unclaimed: string[] = [];
+  private ip: Ip | undefined;
 
   /** argv runs ip (possibly through nsenter); extraFds become fds 3.. of it. */
   constructor(private readonly argv: string[], private readonly extraFds: number[] = []) {}
@@ -32,60 +37,53 @@ export class IpSession {
    * they succeeded. Rejects with ip's messages if any line failed.
    */
   run(lines: string[], markerLink: string): Promise<void> {
-    const child = this.child ?? this.start();
+    const ip = this.ip ?? this.start();
     return new Promise<void>((resolve, reject) => {
-      const first = this.line + 1;
-      this.line += lines.length + 1;
-      this.jobs.push({ first, marker: this.line, token: `: ${markerLink}`, errors: [], resolve, reject });
-      child.stdin!.write(`${lines.join('\n')}\nlink show dev ${markerLink}\n`);
+      const first = ip.line + 1;
+      ip.line += lines.length + 1;
+      ip.jobs.push({ first, marker: ip.line, token: `: ${markerLink}`, errors: [], resolve, reject });
+      ip.child.stdin!.write(`${lines.join('\n')}\nlink show dev ${markerLink}\n`);
     });
   }
 
   close(): void {
-    this.child?.stdin?.end();
-    this.child = undefined;
+    this.ip?.child.stdin?.end();
+    this.ip = undefined;
   }
 
-  private start(): ChildProcess {
-    this.line = 0;
-    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', ...this.argv, '-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'ignore', ...this.extraFds] });
-    this.child = child;
-    child.stdin!.on('error', () => { /* exited; handled below */ });
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      const lines = (this.partial + d).split('\n');
-      this.partial = lines.pop()!;
-      for (const l of lines) this.onLine(l);
-    });
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
-      const jobs = this.jobs.splice(0);
-      for (const j of jobs) j.reject(new Error(`ip -batch exited (${signal ?? `code ${code}`}) ${j.errors.join('; ')}`.trim()));
-    });
-    return child;
+  private start(): Ip {
+    const ip: Ip = {
+      jobs: [], line: 0, unclaimed: [],
+      child: spawnLineChild([...this.argv, '-force', '-batch', '-'], this.extraFds, (l) => onLine(ip, l), (why) => {
+        if (this.ip === ip) this.ip = undefined;
+        for (const j of ip.jobs.splice(0)) j.reject(new Error(`ip -batch exited (${why}) ${j.errors.join('; ')}`.trim()));
+      }),
+    };
+    this.ip = ip;
+    return ip;
   }
+}
 
-  private onLine(l: string): void {
-    const failed = /^Command failed -:(\d+)$/.exec(l);
-    if (failed) {
-      const n = Number(failed[1]);
-      const j = this.jobs.find((x) => n >= x.first && n <= x.marker);
-      const msg = this.unclaimed.splice(0).join(' ') || `line ${n} failed`;
-      if (!j) return;
-      j.errors.push(msg);
-      if (n === j.marker) this.finish(j);
-      return;
-    }
-    const j = this.jobs[0];
-    if (j && /^\d+: /.test(l) && (l.includes(`${j.token}@`) || l.includes(`${j.token}:`))) return this.finish(j);
-    if (/^\s/.test(l)) return; // the second line of `link show`
-    this.unclaimed.push(l.trim());
+function onLine(ip: Ip, l: string): void {
+  const failed = /^Command failed -:(\d+)$/.exec(l);
+  if (failed) {
+    const n = Number(failed[1]);
+    const j = ip.jobs.find((x) => n >= x.first && n <= x.marker);
+    const msg = ip.unclaimed.splice(0).join(' ') || `line ${n} failed`;
+    if (!j) return;
+    j.errors.push(msg);
+    if (n === j.marker) finish(ip, j);
+    return;
   }
+  const j = ip.jobs[0];
+  if (j && /^\d+: /.test(l) && (l.includes(`${j.token}@`) || l.includes(`${j.token}:`))) return finish(ip, j);
+  if (/^\s/.test(l)) return; // the second line of `link show`
+  ip.unclaimed.push(l.trim());
+}
 
-  private finish(j: Job): void {
-    this.jobs.splice(this.jobs.indexOf(j), 1);
-    this.unclaimed = [];
-    if (j.errors.length) j.reject(new Error(j.errors.join('; ')));
-    else j.resolve();
-  }
+function finish(ip: Ip, j: Job): void {
+  ip.jobs.splice(ip.jobs.indexOf(j), 1);
+  ip.unclaimed = [];
+  if (j.errors.length) j.reject(new Error(j.errors.join('; ')));
+  else j.resolve();
 }

@@ -3,7 +3,8 @@
 // child has exec'd). Each job ends by echoing a done line with its number and
 // exit status; stderr is merged, so a failing job rejects with what it printed.
 // If the shell exits, its jobs in flight fail and the next job starts a new one.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnLineChild } from './line-child.js';
 
 interface Job {
   id: number;
@@ -40,21 +41,15 @@ export class ShellSession {
   }
 
   private start(): Shell {
-    const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec /bin/sh -s'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const shell: Shell = { child, jobs: [] };
+    const jobs: Job[] = [];
+    const shell: Shell = {
+      jobs,
+      child: spawnLineChild(['/bin/sh', '-s'], [], (l) => onLine(jobs, l), (why) => {
+        if (this.shell === shell) this.shell = undefined;
+        for (const j of jobs.splice(0)) j.reject(new Error(`shell exited (${why}) ${j.output.join('; ')}`.trim()));
+      }),
+    };
     this.shell = shell;
-    let partial = '';
-    child.stdin!.on('error', () => { /* exited; handled below */ });
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      const lines = (partial + d).split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) onLine(shell.jobs, l);
-    });
-    child.on('exit', (code, signal) => {
-      if (this.shell === shell) this.shell = undefined;
-      for (const j of shell.jobs.splice(0)) j.reject(new Error(`shell exited (${signal ?? `code ${code}`}) ${j.output.join('; ')}`.trim()));
-    });
     return shell;
   }
 }

@@ -7,11 +7,11 @@
 // keeps them in Kubernetes. Pure.
 import { parseQuantity } from './envvars.js';
 
-export const MIN_SHARES = 2;
-export const MAX_SHARES = 262144;
+const MIN_SHARES = 2;
+const MAX_SHARES = 262144;
 /** Pods start at this nice value; 0 is left to the node's own processes. */
-export const POD_NICE_FLOOR = 1;
-export const MAX_NICE = 19;
+const POD_NICE_FLOOR = 1;
+const MAX_NICE = 19;
 
 /** The kernel's CFS weight of nice 0..19 (sched_prio_to_weight). */
 const NICE_WEIGHT = [1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15];

@@ -9,13 +9,15 @@ export class FifoLimiter {
   constructor(private readonly limit: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot to the next waiter, so a later arrival cannot take it first.
     if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
+    else this.running++;
     try {
       return await task();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

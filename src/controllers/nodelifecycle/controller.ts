@@ -11,6 +11,8 @@ import type { Informer } from '../../client/informer.js';
 import { isNotFoundError, type RestClient } from '../../client/rest.js';
 import { Nodes, Pods, resourcePath } from '../../client/resources.js';
 import { rfc3339 } from '../../util/time.js';
+import { isPodReady } from '../replicaset/pod-util.js';
+import { isNodeReady } from '../scheduler/filters.js';
 import { evictionTime, heartbeatOf, lifecycleTaints, readyCondition, unknownConditions, type TimedTaint } from './health.js';
 
 export interface NodeLifecycleOptions {
@@ -18,14 +20,14 @@ export interface NodeLifecycleOptions {
   pods: Informer;
   /** `--node-monitor-grace-period`: silence before a Ready node turns Unknown (default 50 s, as Kubernetes 1.32). */
   gracePeriodMs?: number;
-  /** Silence allowed to a node that never posted status (default 60 s). */
-  startupGracePeriodMs?: number;
   /** How often nodes are checked (default 5 s). */
   monitorPeriodMs?: number;
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_NODE_MONITOR_GRACE_MS = 50_000;
+const DEFAULT_NODE_MONITOR_GRACE_MS = 50_000;
+/** Silence allowed to a node that never posted status (kube-controller-manager's node-startup-grace-period). */
+const STARTUP_GRACE_MS = 60_000;
 
 export class NodeLifecycleController {
   /** Per node: the last heartbeat seen and when (our clock), as the upstream nodeHealthMap. */
@@ -61,11 +63,19 @@ export class NodeLifecycleController {
   private async monitor(): Promise<void> {
     const now = Date.now();
     const names = new Set<string>();
+    const podsByNode = new Map<string, KubeObject[]>();
+    for (const p of this.o.pods.list()) {
+      const n = p.spec?.nodeName;
+      if (!n) continue;
+      const list = podsByNode.get(n);
+      if (list) list.push(p);
+      else podsByNode.set(n, [p]);
+    }
     for (const node of this.o.nodes.list()) {
       const name = node.metadata.name!;
       names.add(name);
       try {
-        await this.monitorNode(node, now);
+        await this.monitorNode(node, podsByNode.get(name) ?? [], now);
       } catch (e) {
         if (!isNotFoundError(e)) this.log(`node ${name}: ${(e as Error).message}`);
       }
@@ -73,37 +83,32 @@ export class NodeLifecycleController {
     for (const name of this.seen.keys()) if (!names.has(name)) this.seen.delete(name);
   }
 
-  private async monitorNode(node: KubeObject, now: number): Promise<void> {
+  private async monitorNode(node: KubeObject, pods: KubeObject[], now: number): Promise<void> {
     const name = node.metadata.name!;
     const beat = heartbeatOf(node);
-    const prev = this.seen.get(name);
-    if (!prev || prev.beat !== beat) this.seen.set(name, { beat, at: now });
-    const silentFor = now - (this.seen.get(name)!.at);
-    const grace = readyCondition(node) ? this.o.gracePeriodMs ?? DEFAULT_NODE_MONITOR_GRACE_MS : this.o.startupGracePeriodMs ?? 60_000;
+    let seen = this.seen.get(name);
+    if (!seen || seen.beat !== beat) this.seen.set(name, (seen = { beat, at: now }));
+    const silentFor = now - seen.at;
+    const grace = readyCondition(node) ? this.o.gracePeriodMs ?? DEFAULT_NODE_MONITOR_GRACE_MS : STARTUP_GRACE_MS;
     const stamp = rfc3339(new Date(now));
     if (silentFor > grace) {
       const conditions = unknownConditions(node, stamp);
       if (conditions) {
         node = await this.client.patch(resourcePath(Nodes, undefined, name, 'status'), { status: { conditions } }, 'merge');
-        this.seen.set(name, { beat: heartbeatOf(node), at: this.seen.get(name)!.at });
+        seen.beat = heartbeatOf(node);
         this.log(`node ${name}: no status for ${Math.round(silentFor / 1000)} s, conditions now Unknown`);
         this.events.emit(node, { type: 'Normal', reason: 'NodeNotReady', message: `Node ${name} status is now: NodeNotReady` });
       }
     }
     const taints = lifecycleTaints(node, stamp);
     if (taints) node = await this.client.patch(resourcePath(Nodes, undefined, name), { spec: { taints } }, 'merge');
-    if (readyCondition(node)?.status !== 'True') await this.markPodsNotReady(name, stamp);
-    await this.evict(node, now);
+    if (!isNodeReady(node)) await this.markPodsNotReady(pods, stamp);
+    await this.evict(node, pods, now);
   }
 
-  private podsOn(nodeName: string): KubeObject[] {
-    return this.o.pods.list().filter((p) => p.spec?.nodeName === nodeName);
-  }
-
-  private async markPodsNotReady(nodeName: string, stamp: string): Promise<void> {
-    for (const pod of this.podsOn(nodeName)) {
-      const ready = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
-      if (ready?.status !== 'True') continue;
+  private async markPodsNotReady(pods: KubeObject[], stamp: string): Promise<void> {
+    for (const pod of pods) {
+      if (!isPodReady(pod)) continue;
       await this.client.patch(resourcePath(Pods, pod.metadata.namespace, pod.metadata.name, 'status'),
         { status: { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: stamp }] } }, 'strategic')
         .catch((e: Error) => { if (!isNotFoundError(e)) throw e; });
@@ -111,10 +116,10 @@ export class NodeLifecycleController {
     }
   }
 
-  private async evict(node: KubeObject, now: number): Promise<void> {
+  private async evict(node: KubeObject, pods: KubeObject[], now: number): Promise<void> {
     const taints: TimedTaint[] = node.spec?.taints ?? [];
     if (!taints.some((t) => t.effect === 'NoExecute')) return;
-    for (const pod of this.podsOn(node.metadata.name!)) {
+    for (const pod of pods) {
       if (pod.metadata.deletionTimestamp) continue;
       const at = evictionTime(pod, taints, now);
       if (at === undefined || at > now) continue;

@@ -15,7 +15,7 @@ export interface EndpointsCheckout {
 
 /** Absent and empty are the same; only two present maps need the (costly) deep comparison. */
 const same = (a: ServiceEndpoints | undefined, b: ServiceEndpoints | undefined): boolean => {
-  if (!a || !b) return (a ?? b ?? new Map()).size === 0;
+  if (!a || !b) return !a?.size && !b?.size;
   return JSON.stringify([...a]) === JSON.stringify([...b]);
 };
 
