@@ -3,7 +3,7 @@
 // `kubectl get` answering, and to up's ready line; create → Ready latency of 50
 // pods spread over the nodes (needs the node agent) and the time until each
 // one's stand-in answers on its port (polled from inside node-1's netns), the
-// stand-ins' RSS and CPU; RSS of the control plane (the up process) and of each
+// stand-ins' RSS, PSS and CPU; RSS and PSS of the control plane (the up process) and of each
 // agent at idle; teardown time. Compared with the
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
 // server memory). Needs root. Not a pass/fail test.
@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { RestClient, loadKubeconfig } from '../src/client/rest.js';
 import { kubectlRunner } from '../test/support/kubectl.js';
 import { percentile, fmt } from './support/client.js';
-import { rssMiB } from './support/processes.js';
+import { pssMiB, rssMiB } from './support/processes.js';
 import { clusterNames } from '../src/cluster/names.js';
 import { podNetnsName } from '../src/agent/net/names.js';
 
@@ -44,10 +44,10 @@ const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-probe
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinCpuMs?: number[]; cpRss?: number; agentRss: number[]; downMs?: number; note: string[] }
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
-  const res: Result = { nodes, agentRss: [], note: [] };
+  const res: Result = { nodes, agentRss: [], agentPss: [], note: [] };
   const name = `bench${process.pid % 100000}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-agent-'));
   const kc = join(dataDir, 'kubeconfig');
@@ -91,8 +91,10 @@ async function runOnce(nodes: number): Promise<Result> {
     // Idle RSS: the up process holds the control plane; agents from the state file.
     await sleep(2000);
     res.cpRss = rssMiB(up.pid!);
+    res.cpPss = pssMiB(up.pid!);
     const state = JSON.parse(readFileSync(join(dataDir, 'cluster-state.json'), 'utf8')) as { agents: { pid: number }[] };
     res.agentRss = state.agents.map((a) => { try { return rssMiB(a.pid); } catch { return NaN; } });
+    res.agentPss = state.agents.map((a) => { try { return pssMiB(a.pid); } catch { return NaN; } });
 
     if (res.readyMs !== undefined && N_PODS > 0) {
       // Pods bound round-robin to nodes: measures the agents, not a scheduler.
@@ -149,6 +151,7 @@ async function runOnce(nodes: number): Promise<Result> {
       else if (answers) res.note.push(`${answeredAt.size}/${N_PODS} stand-ins answered within 60 s`);
       // The stand-in processes: one per pod netns.
       res.standinRss = [];
+      res.standinPss = [];
       res.standinCpuMs = [];
       const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
       for (const ns of podNs.values()) {
@@ -157,8 +160,10 @@ async function runOnce(nodes: number): Promise<Result> {
           try {
             const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
             const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+            const rss = rssMiB(pid), pss = pssMiB(pid);
             res.standinCpuMs.push((Number(stat[11]) + Number(stat[12])) * tick);
-            res.standinRss.push(rssMiB(pid));
+            res.standinRss.push(rss);
+            res.standinPss.push(pss);
           } catch { /* exited */ }
         }
       }
@@ -192,7 +197,8 @@ for (const n of NODE_COUNTS) {
   console.log(`  from create acknowledged p50 ${opt(r.podAckP50)}  p95 ${opt(r.podAckP95)}   (the API server answered all ${N_PODS} creates within ${opt(r.createAllMs)})`);
   console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 50 ms)`);
   const sum = (xs: number[] = []): number => xs.reduce((a, b) => a + b, 0);
-  if (r.standinRss?.length) console.log(`  stand-ins               ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each (${mib(sum(r.standinRss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
+  if (r.standinRss?.length) console.log(`  stand-ins               ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each, PSS ${mib(sum(r.standinPss) / r.standinPss!.length)} each (${mib(sum(r.standinPss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
+  console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);
   console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
   console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);
   console.log(`  teardown (SIGINT→exit)  ${opt(r.downMs)}`);

@@ -67,7 +67,7 @@ export function kubeDnsDeployment(i: DnsManifestInput): Record<string, unknown> 
               ],
               // CoreDNS's requests: Burstable, so a burst of BestEffort pods does not starve cluster DNS.
               resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
-              readinessProbe: { tcpSocket: { port: 53 }, periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+              readinessProbe: { tcpSocket: { port: 53 }, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
             },
           ],
         },

@@ -22,8 +22,8 @@ let kubectl: ReturnType<typeof kubectlRunner>;
 const stops: (() => unknown)[] = [];
 const NS = 'default';
 
-/** Marks bound pods Running and Ready; removes pods whose deletion was requested. */
-function startFakeKubelet(c: RestClient, pods: Informer, opts: { hold?: (p: KubeObject) => boolean } = {}): void {
+/** Marks bound pods Running and Ready (unless held); removes pods whose deletion was requested. recheck() looks again at every pod. */
+function startFakeKubelet(c: RestClient, pods: Informer, opts: { hold?: (p: KubeObject) => boolean } = {}): { recheck(): void } {
   let ip = 10;
   const busy = new Set<string>();
   const handle = async (p: KubeObject): Promise<void> => {
@@ -49,6 +49,7 @@ function startFakeKubelet(c: RestClient, pods: Informer, opts: { hold?: (p: Kube
     }
   };
   pods.on({ add: (p) => void handle(p), update: (_o, p) => void handle(p) });
+  return { recheck: () => { for (const p of pods.list()) void handle(p); } };
 }
 
 async function node(name: string, labels: Record<string, string> = {}, spec: Record<string, unknown> = {}, ready = true): Promise<void> {
@@ -74,6 +75,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 }
 
 let pods: Informer;
+let kubelet: { recheck(): void };
+/** Pods with this image are not started until it is cleared (and kubelet.recheck() runs). */
+let heldImage: string | undefined;
 
 before(async () => {
   srv = await startTestServer();
@@ -86,7 +90,7 @@ before(async () => {
   const rss = new Informer(client, ReplicaSets);
   const deps = new Informer(client, Deployments);
   const nodes = new Informer(client, Nodes);
-  startFakeKubelet(client, pods, { hold: (p) => p.metadata.labels?.hold === 'true' });
+  kubelet = startFakeKubelet(client, pods, { hold: (p) => p.metadata.labels?.hold === 'true' || (heldImage !== undefined && p.spec?.containers?.[0]?.image === heldImage) });
   await Promise.all([pods.start(), rss.start(), deps.start(), nodes.start()]);
   stops.push(() => pods.stop(), () => rss.stop(), () => deps.stop(), () => nodes.stop());
   const sched = new Scheduler(client, { pods, nodes, unschedulableRetryMs: 1000 });
@@ -242,9 +246,19 @@ test('a rolling update keeps availability and kubectl rollout status/history/und
     maxTotal = Math.max(maxTotal, live(name).length);
   };
   pods.on({ add: observe, update: observe, delete: observe });
+  // The new pods are held until kubectl has reported the rollout in progress, so it always sees one.
+  heldImage = 'nginx:2';
   const set = await kubectl(['set', 'image', `deploy/${name}`, 'c=nginx:2']);
   assert.equal(set.code, 0, set.stderr);
-  st = await kubectl(['rollout', 'status', `deploy/${name}`, '--timeout=30s']);
+  let progress = '';
+  const status = kubectl(['rollout', 'status', `deploy/${name}`, '--timeout=30s'], { onStdout: (d) => (progress += d) });
+  try {
+    await waitFor('kubectl to report the rollout in progress', () => /Waiting for deployment/.test(progress));
+  } finally {
+    heldImage = undefined;
+    kubelet.recheck();
+  }
+  st = await status;
   assert.equal(st.code, 0, st.stderr);
   assert.match(st.stdout, /Waiting for deployment "roll" rollout to finish: \d+ (out of 4 new replicas have been updated|old replicas are pending termination|of 4 updated replicas are available)\.\.\./);
   assert.match(st.stdout, /deployment "roll" successfully rolled out/);

@@ -18,14 +18,14 @@ export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 export function kubectlRunner(kubeconfig: string) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'kubesvc-kubectl-cache-'));
   cacheDirs.add(cacheDir);
-  return (args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<KubectlResult> =>
+  return (args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number; onStdout?: (chunk: string) => void } = {}): Promise<KubectlResult> =>
     new Promise((resolve, reject) => {
       const child = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, ...args], {
         env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '', stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
+      child.stdout.on('data', (d) => { stdout += d; opts.onStdout?.(String(d)); });
       child.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
       child.on('error', reject);
