@@ -4,7 +4,7 @@
 // pods spread over the nodes (needs the node agent) and the time until each
 // one's stand-in answers on its port (polled from inside node-1's netns), the
 // stand-ins' RSS, PSS and CPU; RSS and PSS of the control plane (the up process) and of each
-// agent at idle; teardown time. Compared with the
+// agent at idle; deleting the 50 pods at once until each is gone; teardown time. Compared with the
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
 // server memory). Needs root. Not a pass/fail test.
 //
@@ -44,7 +44,7 @@ const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-probe
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; downMs?: number; note: string[] }
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
   const res: Result = { nodes, agentRss: [], agentPss: [], note: [] };
@@ -105,6 +105,8 @@ async function runOnce(nodes: number): Promise<Result> {
       const readyAt = new Map<string, number>();
       const answeredAt = new Map<string, number>();
       const podNs = new Map<string, string>();
+      const deleteSent = new Map<string, number>();
+      const goneAt = new Map<string, number>();
       // From inside node-1's netns (pods on other nodes are reached through its host-gw routes).
       // With --sleep-pods nothing answers: no polling then.
       const answers = !values['sleep-pods'];
@@ -114,6 +116,7 @@ async function runOnce(nodes: number): Promise<Result> {
         const p = e.object;
         const pn = p?.metadata?.name as string;
         if (!created.has(pn)) return;
+        if (e.type === 'DELETED') goneAt.set(pn, now());
         if (!readyAt.has(pn) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(pn, now());
         if (!podNs.has(pn) && p.status?.podIP) {
           podNs.set(pn, podNetnsName(names.nodeNs(Number(String(p.spec.nodeName).replace('node-', ''))), p.metadata.uid));
@@ -133,7 +136,6 @@ async function runOnce(nodes: number): Promise<Result> {
       }));
       const pd = Date.now() + 60_000;
       while ((readyAt.size < N_PODS || (answers && answeredAt.size < N_PODS)) && Date.now() < pd) await sleep(20);
-      watch.close();
       probe?.kill();
       const since = (m: Map<string, number>): number[] => [...m].map(([n, t]) => t - created.get(n)!);
       res.podsReady = readyAt.size;
@@ -167,6 +169,20 @@ async function runOnce(nodes: number): Promise<Result> {
           } catch { /* exited */ }
         }
       }
+      // Delete them all at once (default grace period): SIGTERM, the container exits, the
+      // network is torn down, the agent's final DELETE; measured until the watch sees each one go.
+      const td0 = now();
+      await Promise.all([...created.keys()].map(async (pn) => {
+        deleteSent.set(pn, now());
+        await client.delete(`/api/v1/namespaces/default/pods/${pn}`, {});
+      }));
+      const dd = Date.now() + 60_000;
+      while (goneAt.size < N_PODS && Date.now() < dd) await sleep(20);
+      const sinceDelete = [...goneAt].map(([n, t]) => t - deleteSent.get(n)!);
+      res.goneP50 = percentile(sinceDelete, 50);
+      if (goneAt.size === N_PODS) res.goneAllMs = Math.max(...goneAt.values()) - td0;
+      else res.note.push(`${goneAt.size}/${N_PODS} pods gone within 60 s of their delete`);
+      watch.close();
     }
     client.close();
   } finally {
@@ -196,6 +212,7 @@ for (const n of NODE_COUNTS) {
   console.log(`  ${N_PODS} pods create→Ready   p50 ${opt(r.podP50)}  p95 ${opt(r.podP95)}  all ${opt(r.podAllMs)}   (target p50 < 300 ms${values['readiness-probe'] ? '; tcpSocket readiness probe' : '; no readiness probe: Ready = process started'})`);
   console.log(`  from create acknowledged p50 ${opt(r.podAckP50)}  p95 ${opt(r.podAckP95)}   (the API server answered all ${N_PODS} creates within ${opt(r.createAllMs)})`);
   console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 50 ms)`);
+  console.log(`  ${N_PODS} pods delete→gone    p50 ${opt(r.goneP50)}  all ${opt(r.goneAllMs)}   (default grace period; until the watch sees DELETED)`);
   const sum = (xs: number[] = []): number => xs.reduce((a, b) => a + b, 0);
   if (r.standinRss?.length) console.log(`  stand-ins               ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each, PSS ${mib(sum(r.standinPss) / r.standinPss!.length)} each (${mib(sum(r.standinPss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
   console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);

@@ -17,7 +17,7 @@ import { BRIDGE } from './net/names.js';
 import { RealProcessRunner } from './runtime/process.js';
 import { RealProbeExecutor } from './pod/probe-exec.js';
 import { Backoff } from './pod/backoff.js';
-import { FifoLimiter } from './pod/fifo-limiter.js';
+import { FifoLimiter } from '../util/fifo-limiter.js';
 import { PodManager } from './pod/manager.js';
 import { startKubeletServer } from './server/kubelet.js';
 

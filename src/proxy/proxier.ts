@@ -10,11 +10,14 @@ import { ExecNft } from '../nft/exec.js';
 import { isNotFound } from '../nft/errors.js';
 import type { NftInterface } from '../nft/interface.js';
 import { ExecConntrack, type Conntrack } from './conntrack-exec.js';
+import { FifoLimiter } from '../util/fifo-limiter.js';
 import { ProxyCore } from './core.js';
 import { HealthCheckServers } from './healthcheck.js';
 import { ProxyMetrics } from './metrics.js';
 import { TABLE } from './names.js';
 import { BoundedFrequencyRunner, realClock } from './runner.js';
+
+const CONNTRACK_AT_ONCE = 4;
 
 export interface ProxyOptions {
   client: RestClient;
@@ -64,6 +67,8 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
   const log = o.log ?? ((m: string) => console.error(`kubesvc proxy: ${m}`));
   const nft = o.nft ?? new ExecNft({ table: o.table ?? TABLE, netns: o.netns });
   const conntrack = o.conntrack ?? new ExecConntrack(o.netns);
+  // One `conntrack -D` process per filter: a few at a time, so removing many endpoints does not hold the next sync back for long.
+  const conntrackRuns = new FifoLimiter(CONNTRACK_AT_ONCE);
   const metrics = new ProxyMetrics();
   const core = new ProxyCore(nft, { node: { name: o.nodeName, ips: o.nodeIPs ?? [] }, serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR, fullSyncIntervalMs: o.fullSyncIntervalMs });
   const health = new HealthCheckServers(o.healthCheckAddresses ?? o.nodeIPs ?? [], (e) => log(e.message));
@@ -90,7 +95,7 @@ export async function startProxy(o: ProxyOptions): Promise<Proxy> {
       lastSuccess = Date.now();
       metrics.lastSync.set(lastSuccess / 1000);
       health.sync(core.healthChecks.values());
-      for (const f of r.conntrack) await conntrack.clear(f).catch((e) => { metrics.conntrackFailures.inc(); log((e as Error).message); });
+      await Promise.all(r.conntrack.map((f) => conntrackRuns.run(() => conntrack.clear(f)).catch((e) => { metrics.conntrackFailures.inc(); log((e as Error).message); })));
     } catch (e) {
       metrics.syncs.inc({ mode, result: 'error' });
       log(`sync failed (next one is full): ${(e as Error).message}`);

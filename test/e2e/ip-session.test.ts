@@ -1,10 +1,16 @@
 // The agent's long-lived `ip -batch` session against the real ip in a throwaway
 // namespace: jobs resolve in order, a failing line rejects only its own job with
-// ip's message, and the session survives it.
+// ip's message, and the session survives it; a pod network's removal tolerates
+// what is already gone. pidsInNetns finds a namespace's processes as `ip netns pids` does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { IpSession } from '../../src/agent/net/ip-session.js';
+import { ShellSession } from '../../src/agent/net/shell-session.js';
+import { ALREADY_GONE, attachVethBatch, deletePodBatch, podSideScript } from '../../src/agent/net/pod-batch.js';
+import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -31,5 +37,55 @@ test('ip session: ordered jobs, per-job errors, survives failures', { skip: !roo
   } finally {
     s.close();
     execFileSync('ip', ['netns', 'del', ns]);
+  }
+});
+
+test('ip session: a pod network made and removed as the agent does; nothing holds the namespace afterwards', { skip: !root && 'needs root' }, async () => {
+  const node = `ksvc-ipdel-${process.pid}`, pod = `ksvc-ipdel-${process.pid}-p`;
+  execFileSync('ip', ['netns', 'add', node]);
+  execFileSync('ip', ['netns', 'add', pod]);
+  // In the node netns and the host's mount namespace, like the agent's session (`ip -n` would
+  // unshare a mount namespace, and a name deleted there stays mounted here).
+  const s = new IpSession(['nsenter', `--net=/run/netns/${node}`, 'ip']);
+  const sh = new ShellSession();
+  // Stands in for the agent: a process in the node netns whose PID names it.
+  const holder = spawn('nsenter', [`--net=/run/netns/${node}`, 'sleep', '30'], { stdio: 'ignore' });
+  const sleeper = spawn('nsenter', [`--net=/run/netns/${pod}`, 'sleep', '30'], { stdio: 'ignore' });
+  const netnsOf = (pid: number): string => execFileSync('readlink', [`/proc/${pid}/ns/net`], { encoding: 'utf8' });
+  try {
+    for (let i = 0; i < 100 && (netnsOf(holder.pid!) === netnsOf(process.pid) || netnsOf(sleeper.pid!) === netnsOf(process.pid)); i++) await new Promise((r) => setTimeout(r, 10));
+    execFileSync('ip', ['-n', node, 'link', 'add', 'kbr0', 'type', 'bridge']);
+    const net = { netns: pod, veth: 'kvd0', ip: '10.250.8.5', prefixLen: 24, gateway: '10.250.8.1' };
+    // createPod's steps (the netns exists already here, so the first step is skipped).
+    await sh.run(podSideScript(net, holder.pid!));
+
+    await s.run(attachVethBatch(net, 'kbr0'), 'kvd0');
+    assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show', 'kvd0'], { encoding: 'utf8' }), /master kbr0/);
+    assert.deepEqual(pidsInNetns(`/run/netns/${pod}`), [sleeper.pid], 'the one process inside the pod netns');
+    assert.deepEqual(pidsInNetns(`/run/netns/${pod}-missing`), []);
+    // The session's ip keeps no pod namespace open (iproute2 leaks the fd of a netns named in a command).
+    const ipPid = readdirSync('/proc').find((d) => /^\d+$/.test(d) && /ip\0-force\0-batch/.test(readFileSync(`/proc/${d}/cmdline`, 'latin1')) && readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid));
+    assert.ok(ipPid, 'the session\'s ip process');
+    const held = readdirSync(`/proc/${ipPid}/fd`).map((fd) => { try { return readlinkSync(`/proc/${ipPid}/fd/${fd}`); } catch { return ''; } }).filter((l) => l.startsWith('/run/netns/'));
+    assert.deepEqual(held, []);
+    // The sleeper still holds the namespace: its name goes, the veth stays until it exits.
+    await s.run(deletePodBatch(pod), 'lo', ALREADY_GONE);
+    assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`^${pod}\\b`, 'm'));
+    assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show'], { encoding: 'utf8' }), /kvd0/);
+    sleeper.kill('SIGKILL');
+    let links = '';
+    for (let i = 0; i < 150; i++) { links = execFileSync('ip', ['-n', node, '-o', 'link', 'show'], { encoding: 'utf8' }); if (!/kvd0/.test(links)) break; await new Promise((r) => setTimeout(r, 20)); }
+    assert.doesNotMatch(links, /kvd0/, 'the veth goes with the last holder of the namespace');
+    // Again, with both gone: nothing to do is not an error.
+    await s.run([...deletePodBatch(pod), 'link del kvd0'], 'lo', ALREADY_GONE);
+    // An error the caller did not expect still rejects.
+    await assert.rejects(s.run(['link add kve0 type nosuchkind'], 'lo', ALREADY_GONE), /nosuchkind|not supported|Unknown|Error/i);
+  } finally {
+    s.close();
+    sh.close();
+    holder.kill('SIGKILL');
+    sleeper.kill('SIGKILL');
+    execFileSync('ip', ['netns', 'del', node]);
+    try { execFileSync('ip', ['netns', 'del', pod], { stdio: 'ignore' }); } catch { /* deleted by the test */ }
   }
 });

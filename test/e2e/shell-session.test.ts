@@ -3,7 +3,7 @@
 // script configures a real network namespace through nsenter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { ShellSession } from '../../src/agent/net/shell-session.js';
 import { podSideScript } from '../../src/agent/net/pod-batch.js';
 
@@ -27,21 +27,28 @@ test('shell session: ordered jobs, per-job errors, survives exit', async () => {
   }
 });
 
-test('pod-side script wires a real namespace', { skip: !root && 'needs root' }, async () => {
-  const ns = `ksvc-shsess-${process.pid}`;
+test('pod-side script wires a real namespace, its veth end landing in the node netns', { skip: !root && 'needs root' }, async () => {
+  const ns = `ksvc-shsess-${process.pid}`, node = `${ns}-n`;
   execFileSync('ip', ['netns', 'add', ns]);
+  execFileSync('ip', ['netns', 'add', node]);
+  // A process in the "node" netns, whose PID names that namespace.
+  const holder = spawn('nsenter', [`--net=/run/netns/${node}`, 'sleep', '30'], { stdio: 'ignore' });
   const s = new ShellSession();
   try {
-    execFileSync('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'peer0']);
-    await s.run(podSideScript({ netns: ns, veth: 'unused', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' }));
+    for (let i = 0; i < 100 && execFileSync('readlink', [`/proc/${holder.pid}/ns/net`], { encoding: 'utf8' }) === execFileSync('readlink', ['/proc/self/ns/net'], { encoding: 'utf8' }); i++) await new Promise((r) => setTimeout(r, 10));
+    const net = { netns: ns, veth: 'kvsh0', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' };
+    await s.run(podSideScript(net, holder.pid!));
     const addrs = execFileSync('ip', ['-n', ns, '-o', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
     assert.match(addrs, /10\.250\.7\.5\/24/);
     assert.match(execFileSync('ip', ['-n', ns, 'route'], { encoding: 'utf8' }), /default via 10\.250\.7\.1 dev eth0/);
     assert.match(execFileSync('ip', ['-n', ns, 'link', 'show', 'lo'], { encoding: 'utf8' }), /UP/);
-    // A second run fails (the address exists) and says so.
-    await assert.rejects(s.run(podSideScript({ netns: ns, veth: 'unused', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' })), /already assigned|exists/i);
+    assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show'], { encoding: 'utf8' }), /kvsh0@/);
+    // A second run fails (eth0 exists) and says so.
+    await assert.rejects(s.run(podSideScript(net, holder.pid!)), /exists/i);
   } finally {
     s.close();
+    holder.kill('SIGKILL');
     execFileSync('ip', ['netns', 'del', ns]);
+    execFileSync('ip', ['netns', 'del', node]);
   }
 });

@@ -3,9 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from '../../src/agent/pod/cpu-priority.js';
-import { FifoLimiter } from '../../src/agent/pod/fifo-limiter.js';
+import { FifoLimiter } from '../../src/util/fifo-limiter.js';
 import { EventQueue } from '../../src/agent/pod/event-queue.js';
-import { nodeSideBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
+import { attachVethBatch, createNetnsBatch, deletePodBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
 
 describe('cpu priority', () => {
   const cases: { name: string; resources?: any; milli: number; shares: number; nice: number }[] = [
@@ -70,16 +70,18 @@ describe('event queue', () => {
 
 describe('pod ip batches', () => {
   const p = { netns: 'ksvc-c1-node-1-p0a0b0c0d', veth: 'veth0a0b0c0d', ip: '10.244.1.5', prefixLen: 24, gateway: '10.244.1.1' };
-  it('node side: netns, veth into the bridge, hairpin after enslaving', () => {
-    assert.deepEqual(nodeSideBatch(p, 'cbr0'), [
-      'netns add ksvc-c1-node-1-p0a0b0c0d',
-      'link add veth0a0b0c0d type veth peer name eth0 netns ksvc-c1-node-1-p0a0b0c0d',
-      'link set veth0a0b0c0d master cbr0 up',
-      'link set veth0a0b0c0d type bridge_slave hairpin on',
+  it('node side: a named netns, then the veth into the bridge, hairpin after enslaving', () => {
+    assert.deepEqual(createNetnsBatch(p), ['netns add ksvc-c1-node-1-p0a0b0c0d']);
+    assert.deepEqual(attachVethBatch(p, 'cbr0'), ['link set veth0a0b0c0d master cbr0 up', 'link set veth0a0b0c0d type bridge_slave hairpin on']);
+  });
+  it('pod side: the veth with its node end sent to the node netns by PID, loopback, address, default route', () => {
+    assert.deepEqual(podSideBatch(p, 4242), [
+      'link add eth0 type veth peer name veth0a0b0c0d netns 4242',
+      'link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0',
     ]);
   });
-  it('pod side: loopback, address, default route via the bridge', () => {
-    assert.deepEqual(podSideBatch(p), ['link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0']);
+  it('removal: only the netns name (the veth goes with the namespace)', () => {
+    assert.deepEqual(deletePodBatch('ksvc-c1-node-1-p0a0b0c0d'), ['netns del ksvc-c1-node-1-p0a0b0c0d']);
   });
 });
 

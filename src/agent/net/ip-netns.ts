@@ -2,14 +2,17 @@
 // mount namespace of whoever started the agent (`ip netns exec` gave the agent
 // a private, slave copy), so they are visible to `ip netns` on the host and
 // to `kubesvc down`, and reach the agent by mount propagation.
-import { closeSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { IpSession } from './ip-session.js';
 import { ShellSession } from './shell-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { nodeSideBatch, podSideScript } from './pod-batch.js';
+import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from './pod-batch.js';
+import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
+/** After a pod's netns name is gone, when its veth should be gone too. */
+const VETH_SWEEP_MS = 2000;
 
 /** Opens the launcher's mount namespace when it differs from ours; -1 when not needed. */
 export function openHostMountNs(path?: string): number {
@@ -56,10 +59,9 @@ export class RealNetNS implements NetNS {
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
-  private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean; hostMnt?: boolean } = {}): Promise<string> {
-    const { argv: full, extraFds } = opts.hostMnt ? this.inHostMnt(argv) : { argv, extraFds: [] };
-    const r = await this.runner.run(full, { input: opts.input, extraFds });
-    if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(full, r.code, r.stderr);
+  private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean } = {}): Promise<string> {
+    const r = await this.runner.run(argv, { input: opts.input });
+    if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(argv, r.code, r.stderr);
     return r.stdout;
   }
 
@@ -87,18 +89,31 @@ export class RealNetNS implements NetNS {
    * process, which dominated when many pods start at once. The pod side enters
    * only the network namespace (nsenter), not a mount namespace as `ip netns
    * exec` does: tearing that down when the process exits waits for an RCU
-   * grace period, milliseconds per pod on a busy machine.
+   * grace period, milliseconds per pod on a busy machine. The veth is made
+   * from the pod side, its node end named by the agent's PID (pod-batch.ts):
+   * the session's ip never opens a pod namespace, so it holds none alive.
    * The namespace's unprivileged-port sysctl is set as each container starts
    * (runtime/argv.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
-    await this.session.run(nodeSideBatch(p, bridge), p.veth);
-    await this.shell.run(podSideScript(p));
+    await this.session.run(createNetnsBatch(p), 'lo');
+    await this.shell.run(podSideScript(p, process.pid));
+    await this.session.run(attachVethBatch(p, bridge), p.veth);
   }
 
+  /**
+   * Through the ip session too (in the launcher's mount namespace, where the
+   * netns is mounted); `lo` marks the end. The veth goes with the namespace
+   * (pod-batch.ts). Should a process we could not kill still hold the
+   * namespace, its veth would keep the released address on the bridge, so a
+   * later sweep deletes a veth that outlived its namespace's name.
+   */
   async deletePod(netns: string, veth: string): Promise<void> {
-    await this.sh(['ip', 'link', 'del', veth], { okCodes: () => true });
-    await this.sh(['ip', 'netns', 'del', netns], { hostMnt: true, okCodes: (e) => /No such file|not found|Invalid/i.test(e) });
+    await this.session.run(deletePodBatch(netns), 'lo', ALREADY_GONE);
+    setTimeout(() => {
+      if (existsSync(`/run/netns/${netns}`)) return; // the pod's sandbox was made again
+      this.session.run([`link del ${veth}`], 'lo', ALREADY_GONE).catch((e) => console.error(`kubesvc agent: ${veth}: ${(e as Error).message}`));
+    }, VETH_SWEEP_MS).unref();
   }
 
   async listNetns(): Promise<string[]> {
@@ -107,8 +122,7 @@ export class RealNetNS implements NetNS {
   }
 
   async netnsPids(netns: string): Promise<number[]> {
-    const out = await this.sh(['ip', 'netns', 'pids', netns], { okCodes: () => true });
-    return out.split(/\s+/).filter(Boolean).map(Number).filter((n) => n > 0);
+    return pidsInNetns(`/run/netns/${netns}`);
   }
 
   async listRoutes(within: string): Promise<Map<string, string>> {

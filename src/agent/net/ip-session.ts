@@ -13,6 +13,8 @@ interface Job {
   first: number;
   marker: number;
   token: string;
+  /** Messages that do not fail the job (a delete of what is already gone). */
+  ignore?: RegExp;
   errors: string[];
   resolve(): void;
   reject(e: Error): void;
@@ -34,14 +36,15 @@ export class IpSession {
 
   /**
    * Runs the lines and then `link show dev <markerLink>`, which must exist once
-   * they succeeded. Rejects with ip's messages if any line failed.
+   * they succeeded. Rejects with ip's messages if any line failed, except
+   * messages that match `ignore`.
    */
-  run(lines: string[], markerLink: string): Promise<void> {
+  run(lines: string[], markerLink: string, ignore?: RegExp): Promise<void> {
     const ip = this.ip ?? this.start();
     return new Promise<void>((resolve, reject) => {
       const first = ip.line + 1;
       ip.line += lines.length + 1;
-      ip.jobs.push({ first, marker: ip.line, token: `: ${markerLink}`, errors: [], resolve, reject });
+      ip.jobs.push({ first, marker: ip.line, token: `: ${markerLink}`, ignore, errors: [], resolve, reject });
       ip.child.stdin!.write(`${lines.join('\n')}\nlink show dev ${markerLink}\n`);
     });
   }
@@ -71,7 +74,7 @@ function onLine(ip: Ip, l: string): void {
     const j = ip.jobs.find((x) => n >= x.first && n <= x.marker);
     const msg = ip.unclaimed.splice(0).join(' ') || `line ${n} failed`;
     if (!j) return;
-    j.errors.push(msg);
+    if (n === j.marker || !j.ignore?.test(msg)) j.errors.push(msg);
     if (n === j.marker) finish(ip, j);
     return;
   }

@@ -4,7 +4,7 @@
 // on the shared connection pool.
 import type { KubeObject } from '../../api/object.js';
 import type { EventRecorder, EventSpec } from '../../client/events.js';
-import { FifoLimiter } from './fifo-limiter.js';
+import { FifoLimiter } from '../../util/fifo-limiter.js';
 
 export interface EventSink {
   emit(obj: KubeObject, e: EventSpec): void;

@@ -21,7 +21,7 @@ import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } fr
 import type { ProbeExecutor } from './probe-exec.js';
 import { computePodStatus } from './status.js';
 import { containerNice } from './cpu-priority.js';
-import type { FifoLimiter } from './fifo-limiter.js';
+import type { FifoLimiter } from '../../util/fifo-limiter.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
