@@ -2,6 +2,7 @@
 // keep-alive, JSON bodies and newline-delimited watch streams. Every kubesvc
 // component (controllers, agents, proxy, DNS) talks to the API server through it.
 import { Agent, request, type RequestOptions } from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 
@@ -56,19 +57,23 @@ const PATCH_CT: Record<PatchType, string> = {
 export class RestClient {
   private readonly agent: Agent;
   private readonly url: URL;
+  /** Built once: given only `ca`, every new TLS connection would parse the CA again. */
+  private readonly tls: SecureContext;
 
   constructor(readonly config: ClientConfig, readonly userAgent = 'kubesvc') {
     this.url = new URL(config.server);
-    this.agent = new Agent({ keepAlive: true, maxSockets: 16, ca: config.caCert });
+    this.tls = createSecureContext({ ca: config.caCert });
+    this.agent = new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls });
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  private options(method: string, path: string, headers: Record<string, string | number>, agent: Agent | false = this.agent): RequestOptions {
+  /** `secureContext` reaches tls.connect, though https' option types do not list it. */
+  private options(method: string, path: string, headers: Record<string, string | number>, agent: Agent | false = this.agent): RequestOptions & { secureContext: SecureContext } {
     return {
-      host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, path, method, agent, ca: this.config.caCert,
+      host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, path, method, agent, secureContext: this.tls,
       headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent, ...headers },
     };
   }

@@ -3,7 +3,7 @@
 // errors the real `ip` gives. It records every command for assertions.
 import { CommandError, type IpCommand } from './ip.js';
 
-interface FakeLink { ifname: string; kind: string; netns: string | null; master?: string; up: boolean; addrs: string[]; peer?: FakeLink }
+interface FakeLink { ifname: string; kind: string; netns: string | null; master?: string; address?: string; up: boolean; addrs: string[]; peer?: FakeLink }
 interface FakeRoute { netns: string | null; dst: string; dev: string; gateway?: string }
 
 export class FakeIpCommand implements IpCommand {
@@ -97,6 +97,7 @@ export class FakeIpCommand implements IpCommand {
         for (let i = 1; i < rest.length; i++) {
           if (rest[i] === 'up') l.up = true;
           else if (rest[i] === 'down') l.up = false;
+          else if (rest[i] === 'address') l.address = rest[++i];
           else if (rest[i] === 'master') { const m = this.link(ns, rest[++i], argv); if (m.kind !== 'bridge') this.fail(argv, 'RTNETLINK answers: Invalid argument'); l.master = m.ifname; }
         }
         return '';

@@ -2,6 +2,7 @@
 // their veths, and the host routes that keep replies to pods on our bridge.
 // Everything goes through IpCommand, so the same code runs against FakeIpCommand.
 import { isMissing, type IpCommand } from './ip.js';
+import { bridgeMac } from '../agent/net/names.js';
 
 export interface LinkInfo { ifname: string; kind?: string; master?: string }
 export interface AddrInfo { ifname: string; local: string; prefixlen: number }
@@ -64,6 +65,8 @@ export class HostNet {
     // The host's own firewall never sees our bridged frames (bridge-nf-call-*): the
     // cluster's traffic is the node namespaces' business, and host rules must not drop it.
     await this.ip.run(['link', 'add', bridge, 'type', 'bridge', 'nf_call_iptables', '0', 'nf_call_ip6tables', '0', 'nf_call_arptables', '0']);
+    // Pinned, so the nodes' cached address of the bridge (the API server's) survives client namespaces coming and going.
+    await this.ip.run(['link', 'set', bridge, 'address', bridgeMac(addr.split('/')[0])]);
     await this.ip.run(['addr', 'add', addr, 'dev', bridge]);
     await this.ip.run(['link', 'set', bridge, 'up']);
   }

@@ -216,5 +216,7 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     assert.ok(!trySh('ip', 'netns', 'list').includes(ns));
     for (const pid of pids) assert.equal(trySh('kill', '-0', pid), '', `pid ${pid} still alive`);
     assert.throws(() => sh('kill', '-0', pids[0]));
+    // The node bridge kept its own address through pods coming and going (pods cache it as the gateway's).
+    assert.match(sh('ip', '-n', NODE_NS, 'link', 'show', 'cbr0'), /link\/ether 02:00:0a:f4:01:01 /);
   });
 });

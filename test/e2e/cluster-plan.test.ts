@@ -75,6 +75,7 @@ describe('HostNet with FakeIpCommand', () => {
     const net = new HostNet(ip);
     const p = makePlan(base);
     await net.createBridge(p.names.bridge, '172.30.0.1/24');
+    assert.equal(ip.links.find((l) => l.ifname === p.names.bridge)?.address, '02:00:ac:1e:00:01', 'the bridge address is pinned');
     for (const n of p.nodes) await net.addBridgedNetns(n.netns, n.veth, p.names.bridge, `${n.ip}/24`);
     await net.addNetns(`${p.names.netnsPrefix}pod-x`);
     await net.addNetns('someone-else');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from '../../src/agent/pod/cpu-priority.js';
 import { FifoLimiter } from '../../src/util/fifo-limiter.js';
 import { EventQueue } from '../../src/agent/pod/event-queue.js';
+import { bridgeMac } from '../../src/agent/net/names.js';
 import { attachVethBatch, createNetnsBatch, deletePodBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
 
 describe('cpu priority', () => {
@@ -79,6 +80,10 @@ describe('pod ip batches', () => {
       'link add eth0 type veth peer name veth0a0b0c0d netns 4242',
       'link set lo up', 'addr add 10.244.1.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1 dev eth0',
     ]);
+  });
+  it('the node bridge gets a fixed, locally administered address from the gateway IP', () => {
+    assert.equal(bridgeMac('10.244.1.1'), '02:00:0a:f4:01:01');
+    assert.equal(bridgeMac('192.168.200.1'), '02:00:c0:a8:c8:01');
   });
   it('removal: only the netns name (the veth goes with the namespace)', () => {
     assert.deepEqual(deletePodBatch('ksvc-c1-node-1-p0a0b0c0d'), ['netns del ksvc-c1-node-1-p0a0b0c0d']);

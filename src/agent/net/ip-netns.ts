@@ -9,6 +9,7 @@ import type { ProcessRunner } from '../runtime/process.js';
 import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from './pod-batch.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
+import { bridgeMac } from './names.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
 /** After a pod's netns name is gone, when its veth should be gone too. */
@@ -67,6 +68,8 @@ export class RealNetNS implements NetNS {
 
   async setupNode(o: { bridge: string; gatewayCidr: string; podCIDR: string; clusterCIDR: string }): Promise<void> {
     await this.sh(['ip', 'link', 'add', o.bridge, 'type', 'bridge'], { okCodes: (e) => /exists/i.test(e) });
+    // Pinned, so the pods' gateway keeps its address as pods come and go (names.ts).
+    await this.sh(['ip', 'link', 'set', o.bridge, 'address', bridgeMac(o.gatewayCidr.split('/')[0])]);
     await this.sh(['ip', 'addr', 'replace', o.gatewayCidr, 'dev', o.bridge]);
     await this.sh(['ip', 'link', 'set', o.bridge, 'up']);
     writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');

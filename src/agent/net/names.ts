@@ -12,6 +12,14 @@ export function shortHash(s: string): string {
 
 export const BRIDGE = 'cbr0';
 
+/**
+ * A bridge's own address, locally administered (02:00 + the four bytes of its
+ * IP). A bridge whose address was never set takes the lowest of its ports' and
+ * changes as ports come and go; whoever cached the old one (pods, for their
+ * gateway) then sends into nothing until ARP notices.
+ */
+export const bridgeMac = (ip: string): string => ['02', '00', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+
 /** Pod netns: the node's prefix plus a hash of the pod UID, e.g. ksvc-c1-node-1-p1a2b3c4d. */
 export const podNetnsName = (prefix: string, uid: string): string => `${prefix}-p${shortHash(uid)}`;
 
