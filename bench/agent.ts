@@ -214,7 +214,7 @@ for (const n of NODE_COUNTS) {
   console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 50 ms)`);
   console.log(`  ${N_PODS} pods delete→gone    p50 ${opt(r.goneP50)}  all ${opt(r.goneAllMs)}   (default grace period; until the watch sees DELETED)`);
   const sum = (xs: number[] = []): number => xs.reduce((a, b) => a + b, 0);
-  if (r.standinRss?.length) console.log(`  stand-ins               ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each, PSS ${mib(sum(r.standinPss) / r.standinPss!.length)} each (${mib(sum(r.standinPss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
+  if (r.standinRss?.length) console.log(`  ${values['sleep-pods'] ? 'sleep processes  ' : 'stand-ins        '}       ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each, PSS ${mib(sum(r.standinPss) / r.standinPss!.length)} each (${mib(sum(r.standinPss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
   console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);
   console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
   console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);
