@@ -114,7 +114,8 @@ export class ContainerRunner {
     this.startProbes();
     this.host.changed();
     void h.exited.then(async (info) => {
-      await Promise.race([logs, new Promise((r) => setTimeout(r, 1000))]);
+      // The last output may still be in the pipe; a child that kept it open must not hold the exit (or the agent's own) for long.
+      await Promise.race([logs, new Promise((r) => setTimeout(r, 1000).unref())]);
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
   }

@@ -25,6 +25,8 @@ import type { FifoLimiter } from '../../util/fifo-limiter.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
+/** How long a stopping agent waits for a pod's last status write. */
+const SHUTDOWN_STATUS_MS = 1000;
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -186,6 +188,10 @@ export class PodWorker {
         } catch (e) {
           if (!isNotFoundError(e) && !isConflictError(e)) console.error(`kubesvc agent: delete ${this.key}: ${(e as Error).message}`);
         }
+      } else {
+        // The agent is stopping: the containers' last state goes out if the API server answers soon.
+        this.syncStatus();
+        await Promise.race([this.flushStatus(), new Promise((r) => setTimeout(r, SHUTDOWN_STATUS_MS).unref())]);
       }
       this.finished = true;
       rmSync(this.logDir, { recursive: true, force: true });
@@ -229,7 +235,8 @@ export class PodWorker {
         } catch (e) {
           if (isNotFoundError(e)) break;
           console.error(`kubesvc agent: status ${this.key}: ${(e as Error).message}`);
-          await new Promise((r) => setTimeout(r, 1000));
+          // Unref'd: a write failing as the agent shuts down must not keep it running.
+          await new Promise((r) => setTimeout(r, 1000).unref());
           this.dirty = true;
         }
       }
