@@ -4,7 +4,8 @@
 // pods spread over the nodes (needs the node agent) and the time until each
 // one's stand-in answers on its port (polled from inside node-1's netns), the
 // stand-ins' RSS, PSS and CPU; RSS and PSS of the control plane (the up process) and of each
-// agent at idle; deleting the 50 pods at once until each is gone; teardown time. Compared with the
+// agent at idle; deleting the 50 pods at once until each is gone; then 20 pods created one
+// at a time (each once the previous one is Ready), create → Ready; teardown time. Compared with the
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
 // server memory). Needs root. Not a pass/fail test.
 //
@@ -14,7 +15,7 @@
 // without 50 Node.js processes booting on the same cores (nothing answers then).
 // The answer prober runs at nice 19 and polls every 50 ms, so it takes little from the cluster.
 //
-// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods]
+// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,10 +30,11 @@ import { pssMiB, rssMiB } from './support/processes.js';
 import { clusterNames } from '../src/cluster/names.js';
 import { podNetnsName } from '../src/agent/net/names.js';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false }, 'sleep-pods': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false }, 'sleep-pods': { type: 'boolean', default: false }, 'one-by-one': { type: 'string', default: '20' } } });
 const NODE_NET = values['node-cidr']!.replace(/\.0\/24$/, '');
 const NODE_COUNTS = values.nodes!.split(',').map(Number);
 const N_PODS = Number(values.pods);
+const N_ONE = Number(values['one-by-one']);
 const KIND_CREATE_S = [12, 17];
 const K3S_SERVER_MIB = 1.4 * 1024;
 
@@ -44,7 +46,7 @@ const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-probe
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; downMs?: number; note: string[] }
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; oneP50?: number; oneP95?: number; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
   const res: Result = { nodes, agentRss: [], agentPss: [], note: [] };
@@ -107,6 +109,9 @@ async function runOnce(nodes: number): Promise<Result> {
       const podNs = new Map<string, string>();
       const deleteSent = new Map<string, number>();
       const goneAt = new Map<string, number>();
+      const oneCreated = new Map<string, number>();
+      const oneReady = new Map<string, number>();
+      const oneGone = new Set<string>();
       // From inside node-1's netns (pods on other nodes are reached through its host-gw routes).
       // With --sleep-pods nothing answers: no polling then.
       const answers = !values['sleep-pods'];
@@ -115,6 +120,12 @@ async function runOnce(nodes: number): Promise<Result> {
       const watch = client.watch('/api/v1/namespaces/default/pods?watch=true', (e) => {
         const p = e.object;
         const pn = p?.metadata?.name as string;
+        const isReady = (): boolean => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+        if (oneCreated.has(pn)) {
+          if (e.type === 'DELETED') oneGone.add(pn);
+          else if (!oneReady.has(pn) && isReady()) oneReady.set(pn, now());
+          return;
+        }
         if (!created.has(pn)) return;
         if (e.type === 'DELETED') goneAt.set(pn, now());
         if (!readyAt.has(pn) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(pn, now());
@@ -124,14 +135,15 @@ async function runOnce(nodes: number): Promise<Result> {
         }
       }, () => {});
       const readinessProbe = values['readiness-probe'] ? { readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } } : {};
+      const podSpec = (pn: string, i: number): Record<string, unknown> => ({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: pn, labels: { app: 'bench' } },
+        spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ...(values['sleep-pods'] ? { command: ['sleep', 'infinity'] } : {}), ports: [{ containerPort: 8080 }], ...readinessProbe }] },
+      });
       const tp = now();
       await Promise.all([...Array(N_PODS).keys()].map(async (i) => {
         const pn = `bench-${i}`;
         created.set(pn, now());
-        await client.create('/api/v1/namespaces/default/pods', {
-          apiVersion: 'v1', kind: 'Pod', metadata: { name: pn, labels: { app: 'bench' } },
-          spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ...(values['sleep-pods'] ? { command: ['sleep', 'infinity'] } : {}), ports: [{ containerPort: 8080 }], ...readinessProbe }] },
-        });
+        await client.create('/api/v1/namespaces/default/pods', podSpec(pn, i));
         acked.set(pn, now());
       }));
       const pd = Date.now() + 60_000;
@@ -182,6 +194,22 @@ async function runOnce(nodes: number): Promise<Result> {
       res.goneP50 = percentile(sinceDelete, 50);
       if (goneAt.size === N_PODS) res.goneAllMs = Math.max(...goneAt.values()) - td0;
       else res.note.push(`${goneAt.size}/${N_PODS} pods gone within 60 s of their delete`);
+      // Then pods one at a time, each created once the previous one is Ready: the latency a
+      // single `kubectl run` sees, as Kubernetes' pod startup SLI measures it at a steady rate.
+      for (let i = 0; i < N_ONE; i++) {
+        const pn = `one-${i}`;
+        oneCreated.set(pn, now());
+        await client.create('/api/v1/namespaces/default/pods', podSpec(pn, i));
+        const od = Date.now() + 10_000;
+        while (!oneReady.has(pn) && Date.now() < od) await sleep(2);
+        if (!oneReady.has(pn)) { res.note.push(`${pn} not Ready within 10 s`); break; }
+      }
+      const oneLat = [...oneReady].map(([n, t]) => t - oneCreated.get(n)!);
+      res.oneP50 = percentile(oneLat, 50);
+      res.oneP95 = percentile(oneLat, 95);
+      await Promise.all([...oneCreated.keys()].map((pn) => client.delete(`/api/v1/namespaces/default/pods/${pn}`, {}).catch(() => undefined)));
+      const og = Date.now() + 30_000;
+      while (oneGone.size < oneCreated.size && Date.now() < og) await sleep(20);
       watch.close();
     }
     client.close();
@@ -210,6 +238,7 @@ for (const n of NODE_COUNTS) {
   console.log(`  first kubectl get       ${opt(r.firstGetMs)}`);
   console.log(`  up's ready line         ${opt(r.upLineMs)}   (includes waiting for cluster DNS pods)`);
   console.log(`  ${N_PODS} pods create→Ready   p50 ${opt(r.podP50)}  p95 ${opt(r.podP95)}  all ${opt(r.podAllMs)}   (target p50 < 300 ms${values['readiness-probe'] ? '; tcpSocket readiness probe' : '; no readiness probe: Ready = process started'})`);
+  if (N_ONE > 0) console.log(`  one at a time (${N_ONE})    create→Ready p50 ${opt(r.oneP50)}  p95 ${opt(r.oneP95)}   (each created once the previous one is Ready)`);
   console.log(`  from create acknowledged p50 ${opt(r.podAckP50)}  p95 ${opt(r.podAckP95)}   (the API server answered all ${N_PODS} creates within ${opt(r.createAllMs)})`);
   console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 50 ms)`);
   console.log(`  ${N_PODS} pods delete→gone    p50 ${opt(r.goneP50)}  all ${opt(r.goneAllMs)}   (default grace period; until the watch sees DELETED)`);
