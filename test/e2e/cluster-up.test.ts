@@ -15,6 +15,7 @@ import { ExecIpCommand, findProgram } from '../../src/cluster/ip.js';
 import { HostNet } from '../../src/cluster/host-net.js';
 import { clusterNames } from '../../src/cluster/names.js';
 import { indexFile } from '../../src/cluster/state.js';
+import { claimTestNet } from '../support/net-claim.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const skip = !isRoot ? 'needs root' : !findProgram('ip') || !findProgram('nft') ? 'needs iproute2 and nftables' : false;
@@ -38,7 +39,7 @@ interface Run {
 
 /** Address flags unlikely to collide with another cluster on this machine. */
 function flagsFor(): string[] {
-  const third = 100 + rand(100);
+  const third = claimTestNet();
   return [
     '--node-cidr', `172.30.${third}.0/24`, '--lb-pool', `172.30.${third}.200-172.30.${third}.250`,
     '--cluster-cidr', `10.${200 + rand(40)}.0.0/16`, '--api-port', String(20000 + rand(20000)),

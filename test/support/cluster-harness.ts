@@ -13,6 +13,7 @@ import { KUBECTL, kubectlRunner, type KubectlResult } from './kubectl.js';
 import { clusterNames, type ClusterNames } from '../../src/cluster/names.js';
 import { indexFile } from '../../src/cluster/state.js';
 import { findProgram } from '../../src/cluster/ip.js';
+import { claimTestNet } from './net-claim.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
@@ -160,7 +161,7 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
   const nodes = o.nodes ?? 2;
   const name = `${o.prefix ?? 'e'}${String(10000 + rand(90000))}`;
   const names = clusterNames(name);
-  const third = 100 + rand(100);
+  const third = claimTestNet();
   const net = `172.30.${third}`;
   const poolSize = o.lbPoolSize ?? 51;
   const lbPool = Array.from({ length: poolSize }, (_, i) => `${net}.${200 + i}`);
