@@ -57,6 +57,7 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
   let agent: ChildProcess | undefined;
   let dataDir: string;
   let agentLog = '';
+  let startAgent: () => void = () => undefined;
 
   before(async () => {
     sh('ip', 'link', 'add', BR, 'type', 'bridge');
@@ -75,10 +76,13 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     // From source under tsx, or compiled under dist/ by `npm test`.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const main = new URL(`../../src/agent/main.${ext}`, import.meta.url).href;
-    agent = spawn('ip', ['netns', 'exec', NODE_NS, process.execPath, '--import', 'tsx', '-e',
-      `import(${JSON.stringify(main)}).then(async (m) => process.exit(await m.runAgent(${JSON.stringify(args)})))`], { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
-    agent.stdout!.on('data', (c) => (agentLog += c));
-    agent.stderr!.on('data', (c) => (agentLog += c));
+    startAgent = (): void => {
+      agent = spawn('ip', ['netns', 'exec', NODE_NS, process.execPath, '--import', 'tsx', '-e',
+        `import(${JSON.stringify(main)}).then(async (m) => process.exit(await m.runAgent(${JSON.stringify(args)})))`], { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
+      agent.stdout!.on('data', (c) => (agentLog += c));
+      agent.stderr!.on('data', (c) => (agentLog += c));
+    };
+    startAgent();
   });
 
   after(async () => {
@@ -204,6 +208,27 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 137);
     const prev = await kubelet('/pods/default/client/log?previous=true', srv.token);
     assert.match(prev.body, /^hi\n/);
+  });
+
+  it('an agent killed and started again makes its pods afresh, reachable again, without a failed sandbox', async () => {
+    const before = { web: await getPod('web'), client: await getPod('client') };
+    const oldPids = sh('ip', 'netns', 'pids', nsOf(before.client)).split(/\s+/).filter(Boolean);
+    writeFileSync(READY_FILE, '');
+    agent!.kill('SIGKILL');
+    await new Promise((r) => agent!.once('exit', r));
+    const t0 = Date.now();
+    startAgent();
+    // Same pods (same UIDs, so the same netns and veth names): reclaimed, then wired again at once.
+    const cl = await until('client Running again', async () => {
+      const p = await getPod('client');
+      const pids = trySh('ip', 'netns', 'pids', nsOf(p)).split(/\s+/).filter(Boolean);
+      return ready(p) && pids.length > 0 && !pids.some((x) => oldPids.includes(x)) && p;
+    }, 15_000);
+    const web = await until('web Ready again', async () => { const p = await getPod('web'); return ready(p) && p; }, 15_000);
+    assert.ok(Date.now() - t0 < 5000, `pods back after ${Date.now() - t0} ms (a failed sandbox retries after 5 s)`);
+    assert.doesNotMatch(agentLog, /FailedCreatePodSandBox|File exists/);
+    const out = await until('curl web again', async () => sh('ip', 'netns', 'exec', nsOf(cl), 'curl', '-s', '--max-time', '2', `http://${web.status.podIP}/`));
+    assert.match(out, /^pod=web client=/);
   });
 
   it('deletes a pod gracefully: processes gone, netns removed, pod gone', async () => {

@@ -71,8 +71,8 @@ describe('event queue', () => {
 
 describe('pod ip batches', () => {
   const p = { netns: 'ksvc-c1-node-1-p0a0b0c0d', veth: 'veth0a0b0c0d', ip: '10.244.1.5', prefixLen: 24, gateway: '10.244.1.1' };
-  it('node side: a named netns, then the veth into the bridge, hairpin after enslaving', () => {
-    assert.deepEqual(createNetnsBatch(p), ['netns add ksvc-c1-node-1-p0a0b0c0d']);
+  it('node side: a leftover veth of the pod removed and a named netns made; then the veth into the bridge, hairpin after enslaving', () => {
+    assert.deepEqual(createNetnsBatch(p), ['link del veth0a0b0c0d', 'netns add ksvc-c1-node-1-p0a0b0c0d']);
     assert.deepEqual(attachVethBatch(p, 'cbr0'), ['link set veth0a0b0c0d master cbr0 up', 'link set veth0a0b0c0d type bridge_slave hairpin on']);
   });
   it('pod side: the veth with its node end sent to the node netns by PID, loopback, address, default route', () => {

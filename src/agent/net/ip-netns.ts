@@ -99,7 +99,7 @@ export class RealNetNS implements NetNS {
    * (runtime/argv.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
-    await this.session.run(createNetnsBatch(p), 'lo');
+    await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);
     await this.shell.run(podSideScript(p, process.pid));
     await this.session.run(attachVethBatch(p, bridge), p.veth);
   }

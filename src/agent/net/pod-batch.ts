@@ -8,7 +8,12 @@
 // named by a PID in it instead (the agent's own). Pure.
 import type { PodNetwork } from './netns.js';
 
-export const createNetnsBatch = (p: PodNetwork): string[] => [`netns add ${p.netns}`];
+/**
+ * A veth of this pod's name can only be left from an earlier sandbox of the same
+ * pod whose namespace is still dying (a retry, an agent restart): it goes first,
+ * so the pod side can make it again. Run with ALREADY_GONE tolerated.
+ */
+export const createNetnsBatch = (p: PodNetwork): string[] => [`link del ${p.veth}`, `netns add ${p.netns}`];
 
 export function podSideBatch(p: PodNetwork, nodePid: number): string[] {
   return [
