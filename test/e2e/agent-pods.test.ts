@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 import { Nodes, Pods, resourcePath } from '../../src/client/resources.js';
-import { podNetnsName } from '../../src/agent/net/names.js';
+import { podNetnsName, podVethName } from '../../src/agent/net/names.js';
 
 const isRoot = process.getuid?.() === 0;
 const rnd = Math.floor(Math.random() * 0xfff).toString(16).padStart(3, '0');
@@ -241,6 +241,9 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     assert.ok(!trySh('ip', 'netns', 'list').includes(ns));
     for (const pid of pids) assert.equal(trySh('kill', '-0', pid), '', `pid ${pid} still alive`);
     assert.throws(() => sh('kill', '-0', pids[0]));
+    // Its veth goes with the namespace.
+    const veth = podVethName(cl.metadata.uid);
+    await until('veth gone', async () => !trySh('ip', '-n', NODE_NS, '-o', 'link', 'show').includes(`${veth}@`), 3000);
     // The node bridge kept its own address through pods coming and going (pods cache it as the gateway's).
     assert.match(sh('ip', '-n', NODE_NS, 'link', 'show', 'cbr0'), /link\/ether 02:00:0a:f4:01:01 /);
   });

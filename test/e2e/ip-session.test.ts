@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { IpSession } from '../../src/agent/net/ip-session.js';
 import { ShellSession } from '../../src/agent/net/shell-session.js';
-import { ALREADY_GONE, attachVethBatch, deletePodBatch, podSideScript } from '../../src/agent/net/pod-batch.js';
+import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from '../../src/agent/net/pod-batch.js';
 import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -43,20 +43,21 @@ test('ip session: ordered jobs, per-job errors, survives failures', { skip: !roo
 test('ip session: a pod network made and removed as the agent does; nothing holds the namespace afterwards', { skip: !root && 'needs root' }, async () => {
   const node = `ksvc-ipdel-${process.pid}`, pod = `ksvc-ipdel-${process.pid}-p`;
   execFileSync('ip', ['netns', 'add', node]);
-  execFileSync('ip', ['netns', 'add', pod]);
   // In the node netns and the host's mount namespace, like the agent's session (`ip -n` would
   // unshare a mount namespace, and a name deleted there stays mounted here).
   const s = new IpSession(['nsenter', `--net=/run/netns/${node}`, 'ip']);
   const sh = new ShellSession();
   // Stands in for the agent: a process in the node netns whose PID names it.
   const holder = spawn('nsenter', [`--net=/run/netns/${node}`, 'sleep', '30'], { stdio: 'ignore' });
-  const sleeper = spawn('nsenter', [`--net=/run/netns/${pod}`, 'sleep', '30'], { stdio: 'ignore' });
+  let sleeper: ReturnType<typeof spawn> | undefined;
   const netnsOf = (pid: number): string => execFileSync('readlink', [`/proc/${pid}/ns/net`], { encoding: 'utf8' });
   try {
-    for (let i = 0; i < 100 && (netnsOf(holder.pid!) === netnsOf(process.pid) || netnsOf(sleeper.pid!) === netnsOf(process.pid)); i++) await new Promise((r) => setTimeout(r, 10));
     execFileSync('ip', ['-n', node, 'link', 'add', 'kbr0', 'type', 'bridge']);
     const net = { netns: pod, veth: 'kvd0', ip: '10.250.8.5', prefixLen: 24, gateway: '10.250.8.1' };
-    // createPod's steps (the netns exists already here, so the first step is skipped).
+    // createPod's three steps, the first two as the agent runs them.
+    await s.run(createNetnsBatch(net), 'lo', ALREADY_GONE);
+    sleeper = spawn('nsenter', [`--net=/run/netns/${pod}`, 'sleep', '30'], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && (netnsOf(holder.pid!) === netnsOf(process.pid) || netnsOf(sleeper.pid!) === netnsOf(process.pid)); i++) await new Promise((r) => setTimeout(r, 10));
     await sh.run(podSideScript(net, holder.pid!));
 
     await s.run(attachVethBatch(net, 'kbr0'), 'kvd0');
@@ -84,7 +85,7 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
     s.close();
     sh.close();
     holder.kill('SIGKILL');
-    sleeper.kill('SIGKILL');
+    sleeper?.kill('SIGKILL');
     execFileSync('ip', ['netns', 'del', node]);
     try { execFileSync('ip', ['netns', 'del', pod], { stdio: 'ignore' }); } catch { /* deleted by the test */ }
   }

@@ -43,6 +43,8 @@ export class RealNetNS implements NetNS {
   private readonly session: IpSession;
   /** Runs each pod's side of the wiring inside its netns. */
   private readonly shell = new ShellSession();
+  /** Pending veth sweeps (deletePod); cancelled by close(), which must not be followed by a new session. */
+  private readonly sweeps = new Set<NodeJS.Timeout>();
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
     const ip = this.inHostMnt(['ip']);
@@ -55,6 +57,8 @@ export class RealNetNS implements NetNS {
   }
 
   close(): void {
+    for (const t of this.sweeps) clearTimeout(t);
+    this.sweeps.clear();
     this.session.close();
     this.shell.close();
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
@@ -113,10 +117,12 @@ export class RealNetNS implements NetNS {
    */
   async deletePod(netns: string, veth: string): Promise<void> {
     await this.session.run(deletePodBatch(netns), 'lo', ALREADY_GONE);
-    setTimeout(() => {
+    const t = setTimeout(() => {
+      this.sweeps.delete(t);
       if (existsSync(`/run/netns/${netns}`)) return; // the pod's sandbox was made again
       this.session.run([`link del ${veth}`], 'lo', ALREADY_GONE).catch((e) => console.error(`kubesvc agent: ${veth}: ${(e as Error).message}`));
     }, VETH_SWEEP_MS).unref();
+    this.sweeps.add(t);
   }
 
   async listNetns(): Promise<string[]> {

@@ -67,6 +67,6 @@ export class PodManager {
   async stop(graceMs = 2000): Promise<void> {
     this.pods?.stop();
     this.services?.stop();
-    await Promise.all([...this.workers.values()].map((w) => w.terminate(graceMs, false)));
+    await Promise.all([...this.workers.values()].map((w) => w.terminate(graceMs, false, true)));
   }
 }

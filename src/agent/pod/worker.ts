@@ -117,13 +117,19 @@ export class PodWorker {
       return;
     }
     clearTimeout(early);
-    if (this.terminating) return;
+    if (this.terminating) {
+      // Deleted while its network was being made: teardown ran before there was anything to remove.
+      await this.teardown();
+      return;
+    }
     this.sandboxReady = true;
     for (const c of this.containers) c.start();
     this.syncStatus();
   }
 
   private async setupSandbox(): Promise<void> {
+    // Deleted while it waited for its turn: make nothing.
+    if (this.terminating) throw new Error('pod is terminating');
     this.podIP = this.d.ipam.allocate(this.uid);
     await this.d.netns.createPod({ netns: this.netnsName, veth: this.veth, ip: this.podIP, prefixLen: this.d.podCIDR.bits, gateway: gatewayIP(this.d.podCIDR) }, BRIDGE);
     const dir = join(this.d.etcNetns, this.netnsName);
@@ -166,7 +172,7 @@ export class PodWorker {
    * Graceful stop. A later call with a shorter grace period (a force delete)
    * shortens the wait; deleteFromApi ends with the final DELETE.
    */
-  terminate(graceMs: number, deleteFromApi: boolean): Promise<void> {
+  terminate(graceMs: number, deleteFromApi: boolean, agentStopping = false): Promise<void> {
     const deadline = Date.now() + graceMs;
     if (this.terminating) {
       if (deadline < this.graceDeadline) {
@@ -188,8 +194,9 @@ export class PodWorker {
         } catch (e) {
           if (!isNotFoundError(e) && !isConflictError(e)) console.error(`kubesvc agent: delete ${this.key}: ${(e as Error).message}`);
         }
-      } else {
-        // The agent is stopping: the containers' last state goes out if the API server answers soon.
+      } else if (agentStopping) {
+        // The containers' last state goes out if the API server answers soon. Not for a pod already
+        // gone from the API: a new pod of the same name could get the old one's status.
         this.syncStatus();
         await Promise.race([this.flushStatus(), new Promise((r) => setTimeout(r, SHUTDOWN_STATUS_MS).unref())]);
       }
