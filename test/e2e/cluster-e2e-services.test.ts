@@ -423,7 +423,12 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
   });
 
   it('LoadBalancer failover: stopping the announcing node\'s agent moves the IP to the other node; traffic resumes within 5 s', async (t) => {
-    await c.apply(service('lb-fo', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }));
+    // One pod pinned to each node, so a live endpoint is left whichever node stops
+    // (the web Deployment's pods may all sit on one node by now).
+    for (const n of ['node-1', 'node-2']) await c.apply(deployment(`lbfo-${n}`, 1, { ...standinSpec(8080), nodeSelector: { 'kubernetes.io/hostname': n } }, { app: 'lbfo', at: n }));
+    const placed = await readyPods(c, 'app=lbfo', 2, 30_000);
+    assert.deepEqual(placed.map((p) => p.node).sort(), ['node-1', 'node-2']);
+    await c.apply(service('lb-fo', { type: 'LoadBalancer', selector: { app: 'lbfo' }, ports: [{ port: 80, targetPort: 8080 }] }));
     const ip = await lbIP('lb-fo');
     await untilServed(`LB ${ip}`, fromClient, `http://${ip}/`);
     const before = await announcerOf(ip);
@@ -437,7 +442,10 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
     const resumed = await waitUntil(`${ip} served again after ${before} stopped`, async () => {
       const r = await fromClient(`curl -s --noproxy '*' --max-time 1 http://${ip}/`);
       return replies(r.stdout)[0] ? Date.now() - stoppedAt : undefined;
-    }, 15_000, 100);
+    }, 15_000, 100).catch(async (e: Error) => {
+      const what = await Promise.all([['get', 'pods', '-o', 'wide', '-l', 'app=lbfo'], ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=lb-fo', '-o', 'yaml'], ['get', 'nodes']].map((a) => c.k(a).catch((x: Error) => x.message)));
+      throw new Error(`${e.message}; announced by ${await announcerOf(ip).catch(() => '?')}\n${what.join('\n')}`);
+    });
     const after = await announcerOf(ip);
     t.diagnostic(`${ip}: announced by ${before}; after its agent stopped, by ${after}; traffic resumed after ${resumed} ms`);
     assert.equal(after, other, `the IP should move to ${other}`);

@@ -253,6 +253,17 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
     assert.equal(pre.status, 409, pre.text);
     assert.equal(pre.json<StatusBody>().reason, 'Conflict');
     assert.equal((await api.request('GET', svcPath('stale'))).status, 200);
+    // a uid in a PATCH or PUT body is a precondition too (the kubelet names the pod it means that way)
+    const cur = (await api.request('GET', svcPath('stale'))).json<{ metadata: Record<string, unknown> }>();
+    const otherUid = '00000000-0000-0000-0000-000000000001';
+    const up = await api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: otherUid, labels: { step: 'four' } } }, contentType: 'application/merge-patch+json' });
+    assert.equal(up.status, 409, up.text);
+    assert.match(up.json<StatusBody>().message, new RegExp(`Precondition failed: UID in precondition: ${otherUid}, UID in object meta: ${cur.metadata.uid}`));
+    const put = await api.request('PUT', svcPath('stale'), { body: { ...cur, metadata: { ...cur.metadata, uid: otherUid } } });
+    assert.equal(put.status, 409, put.text);
+    assert.equal(put.json<StatusBody>().reason, 'Conflict');
+    const same = await api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: cur.metadata.uid, labels: { step: 'five' } } }, contentType: 'application/merge-patch+json' });
+    assert.equal(same.status, 200, same.text);
     // PUT to a name that differs from the body
     const mismatch = await api.request('PUT', svcPath('stale'), { body: { ...now.json<Record<string, unknown>>(), metadata: { ...now.json<{ metadata: Record<string, unknown> }>().metadata, name: 'other' } } });
     assert.equal(mismatch.status, 400, mismatch.text);

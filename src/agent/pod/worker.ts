@@ -240,7 +240,8 @@ export class PodWorker {
           this.lastWritten = status;
           if (out?.metadata?.uid === this.uid && !this.pod.metadata.deletionTimestamp) this.pod = { ...this.pod, status: out.status };
         } catch (e) {
-          if (isNotFoundError(e)) break;
+          // Gone, or replaced by a new pod of the same name (the uid in the patch is a precondition): not ours to write.
+          if (isNotFoundError(e) || (isConflictError(e) && /UID in precondition/.test((e as Error).message))) break;
           console.error(`kubesvc agent: status ${this.key}: ${(e as Error).message}`);
           // Unref'd: a write failing as the agent shuts down must not keep it running.
           await new Promise((r) => setTimeout(r, 1000).unref());

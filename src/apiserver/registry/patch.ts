@@ -7,7 +7,7 @@ import { serverSideApply } from '../../api/apply/index.js';
 import { apiVersionOf, storageKey, type ResourceDef } from '../resources.js';
 import { checkUnknownFields, type FieldValidation } from '../http/field-validation.js';
 import { rootSchemaOf } from './managed-fields.js';
-import type { Store, WriteOptions } from './store.js';
+import { checkUidPrecondition, type Store, type WriteOptions } from './store.js';
 import { rfc3339 } from '../../util/time.js';
 
 export interface PatchRequest {
@@ -38,6 +38,7 @@ export async function patchObject(store: Store, r: ResourceDef, ns: string | und
     if (wantRv && wantRv !== current.metadata.resourceVersion) {
       throw Errors.conflict(r.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', r.group);
     }
+    checkUidPrecondition(r, name, patched as KubeObject, current);
     try {
       const key = storageKey(r, ns, name);
       const object = await store.replace(r, key, current, patched as KubeObject, p.opts);

@@ -32,6 +32,18 @@ function stripServerMeta(obj: KubeObject): void {
 
 const CONFLICT_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
 
+/**
+ * A uid in a written object is a precondition, as on kube-apiserver: a client
+ * (the kubelet patching a pod's status) that names the object it means gets a
+ * conflict, not a write into a new object of the same name.
+ */
+export function checkUidPrecondition(r: ResourceDef, name: string, input: KubeObject, current: KubeObject): void {
+  const uid = input.metadata?.uid;
+  if (uid && uid !== current.metadata.uid) {
+    throw Errors.conflict(r.plural, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, r.group);
+  }
+}
+
 export class Store {
   constructor(
     private readonly backend: Backend,
@@ -132,6 +144,7 @@ export class Store {
     if (!old) throw Errors.notFound(r.plural, name, r.group);
     const rv = input.metadata?.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw Errors.conflict(r.plural, name, CONFLICT_MSG, r.group);
+    checkUidPrecondition(r, name, input, old);
     return this.replace(r, key, old, input, opts);
   }
 
