@@ -378,6 +378,12 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
       const ep = JSON.parse(await c.k(['get', 'endpoints', 'web', '-o', 'json']));
       return !(ep.subsets ?? []).some((s: any) => (s.addresses ?? []).length);
     }, 30_000);
+    // Terminating pods that still serve stay in the slices, and the proxy uses them while
+    // nothing else is left (as kube-proxy does): refusal is due once the last one is gone.
+    await waitUntil('web slices without serving endpoints', async () => {
+      const sl = JSON.parse(await c.k(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json']));
+      return !(sl.items as any[]).some((x) => (x.endpoints ?? []).some((e: any) => e.conditions?.serving !== false));
+    }, 30_000);
     const refusedFast = async (via: (s: string) => Promise<RunResult>, url: string, who: string): Promise<void> => {
       const [rc, ms] = await waitUntil(`${url} from ${who} to refuse`, async () => {
         const r = await via(timed(url));
