@@ -8,6 +8,7 @@ import { createSocket } from 'node:dgram';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { portFreeForUdpAndTcp } from '../support/dns-port.js';
 import { loadKubeconfig, RestClient } from '../../src/client/rest.js';
 import { EndpointSlices, resourcePath, Services } from '../../src/client/resources.js';
 import { defaultConfig } from '../../src/dns/answer.js';
@@ -115,10 +116,8 @@ describe('kubesvc dns (runDns) as a process', () => {
   after(async () => { await api?.stop(); });
 
   it('starts, answers, serves metrics and exits 0 on SIGTERM', async () => {
-    const probe = createSocket('udp4');
-    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
-    const dnsPort = probe.address().port;
-    probe.close();
+    // DNS listens on UDP and TCP: a port free for both (a UDP-free port may be a TCP client's ephemeral port).
+    const dnsPort = await portFreeForUdpAndTcp();
     const child = spawn(process.execPath, ['--import', 'tsx', '-e',
       `import('./src/dns/main.ts').then(async (m) => process.exit(await m.runDns(process.argv.slice(1))))`,
       '--', '--kubeconfig', api.kubeconfigPath, '--listen', `127.0.0.1:${dnsPort}`, '--metrics', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -15,6 +15,7 @@ import { RecordIndex } from '../../src/dns/kubernetes/index.js';
 import { DnsMetrics } from '../../src/dns/metrics.js';
 import { DnsServer } from '../../src/dns/server.js';
 import { forkWorkers, tellPrimary } from '../../src/dns/workers.js';
+import { portFreeForUdpAndTcp } from '../support/dns-port.js';
 
 const WORKER_ENV = 'KUBESVC_DNS_WORKERS_TEST_PORT';
 
@@ -32,10 +33,6 @@ async function worker(port: number): Promise<void> {
   process.disconnect?.();
 }
 
-function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  return new Promise((resolve) => s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(); resolve(p); }));
-}
 
 const query = (id: number): Buffer => dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: 'web.ns1.svc.cluster.local', type: 'A' }] });
 
@@ -69,7 +66,7 @@ if (cluster.isWorker) {
 
   describe('dns workers', () => {
     it('share one port, answer UDP and TCP, sum metrics, replace a dead worker, and stop', async () => {
-      const port = await freePort();
+      const port = await portFreeForUdpAndTcp();
       const logs: string[] = [];
       const pool = await forkWorkers(2, (l) => logs.push(l), { [WORKER_ENV]: String(port) });
       try {
