@@ -90,10 +90,15 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
 
   before(async () => {
     c = await startTestCluster({ prefix: 's', nodes: 2, lbPoolSize: 2 });
+    // The client also times DNS propagation (dns-watch runs in it). A BestEffort container runs at
+    // nice 19, so on a busy machine the measuring side would be the last to run; a CPU request
+    // (nice 1: agent/pod/cpu-priority.ts) keeps the clock on the answer, not on the scheduler.
+    const measuring = clientPod('client') as { spec: { containers: Record<string, unknown>[] } };
+    measuring.spec.containers[0].resources = { requests: { cpu: '1' } };
     await c.apply(
       deployment('web', 3, standinSpec(8080)),
       service('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
-      clientPod('client'),
+      measuring,
     );
     web = await readyPods(c, 'app=web', 3);
     [client] = await readyPods(c, 'role=client', 1);

@@ -43,10 +43,13 @@ describe('pod proxy (log, exec) to a fake agent', () => {
     });
     const wss = new WebSocketServer({ noServer: true, handleProtocols: (ps) => (ps.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : ps.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
     agent.on('upgrade', (req, socket, head) => {
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.handleUpgrade(req, socket, head, async (ws) => {
         seen.push({ path: req.url ?? '', auth: req.headers.authorization, protocol: ws.protocol });
         const url = new URL(req.url ?? '/', 'https://x');
         const cmd = url.searchParams.getAll('command');
+        // A real exec starts a process first: output right at the upgrade can reach kubectl
+        // before it has registered its streams ("Unknown stream id"), on a busy machine.
+        await new Promise((r) => setTimeout(r, 50));
         ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`ran: ${cmd.join(' ')}\n`)]));
         ws.send(Buffer.concat([Buffer.from([2]), Buffer.from('to stderr\n')]));
         const status = cmd[0] === 'false'
