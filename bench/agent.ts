@@ -128,7 +128,7 @@ async function runOnce(nodes: number): Promise<Result> {
         }
         if (!created.has(pn)) return;
         if (e.type === 'DELETED') goneAt.set(pn, now());
-        if (!readyAt.has(pn) && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) readyAt.set(pn, now());
+        if (!readyAt.has(pn) && isReady()) readyAt.set(pn, now());
         if (!podNs.has(pn) && p.status?.podIP) {
           podNs.set(pn, podNetnsName(names.nodeNs(Number(String(p.spec.nodeName).replace('node-', ''))), p.metadata.uid));
           probe?.stdin!.write(`${pn} ${p.status.podIP}\n`);

@@ -4,13 +4,13 @@
 // what is already gone. pidsInNetns finds a namespace's processes as `ip netns pids` does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { IpSession } from '../../src/agent/net/ip-session.js';
 import { ShellSession } from '../../src/agent/net/shell-session.js';
 import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from '../../src/agent/net/pod-batch.js';
 import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
+import { sleeperIn } from '../support/netns-sleeper.js';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -48,16 +48,14 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
   const s = new IpSession(['nsenter', `--net=/run/netns/${node}`, 'ip']);
   const sh = new ShellSession();
   // Stands in for the agent: a process in the node netns whose PID names it.
-  const holder = spawn('nsenter', [`--net=/run/netns/${node}`, 'sleep', '30'], { stdio: 'ignore' });
-  let sleeper: ReturnType<typeof spawn> | undefined;
-  const netnsOf = (pid: number): string => execFileSync('readlink', [`/proc/${pid}/ns/net`], { encoding: 'utf8' });
+  const holder = await sleeperIn(node);
+  let sleeper: ChildProcess | undefined;
   try {
     execFileSync('ip', ['-n', node, 'link', 'add', 'kbr0', 'type', 'bridge']);
     const net = { netns: pod, veth: 'kvd0', ip: '10.250.8.5', prefixLen: 24, gateway: '10.250.8.1' };
     // createPod's three steps, the first two as the agent runs them.
     await s.run(createNetnsBatch(net), 'lo', ALREADY_GONE);
-    sleeper = spawn('nsenter', [`--net=/run/netns/${pod}`, 'sleep', '30'], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && (netnsOf(holder.pid!) === netnsOf(process.pid) || netnsOf(sleeper.pid!) === netnsOf(process.pid)); i++) await new Promise((r) => setTimeout(r, 10));
+    sleeper = await sleeperIn(pod);
     await sh.run(podSideScript(net, holder.pid!));
 
     await s.run(attachVethBatch(net, 'kbr0'), 'kvd0');

@@ -3,7 +3,8 @@
 // script configures a real network namespace through nsenter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { sleeperIn } from '../support/netns-sleeper.js';
 import { ShellSession } from '../../src/agent/net/shell-session.js';
 import { podSideScript } from '../../src/agent/net/pod-batch.js';
 
@@ -32,10 +33,9 @@ test('pod-side script wires a real namespace, its veth end landing in the node n
   execFileSync('ip', ['netns', 'add', ns]);
   execFileSync('ip', ['netns', 'add', node]);
   // A process in the "node" netns, whose PID names that namespace.
-  const holder = spawn('nsenter', [`--net=/run/netns/${node}`, 'sleep', '30'], { stdio: 'ignore' });
+  const holder = await sleeperIn(node);
   const s = new ShellSession();
   try {
-    for (let i = 0; i < 100 && execFileSync('readlink', [`/proc/${holder.pid}/ns/net`], { encoding: 'utf8' }) === execFileSync('readlink', ['/proc/self/ns/net'], { encoding: 'utf8' }); i++) await new Promise((r) => setTimeout(r, 10));
     const net = { netns: ns, veth: 'kvsh0', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' };
     await s.run(podSideScript(net, holder.pid!));
     const addrs = execFileSync('ip', ['-n', ns, '-o', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' });

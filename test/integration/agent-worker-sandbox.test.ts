@@ -51,7 +51,7 @@ test('deleted while waiting for its turn: no network is made', async () => {
   const busy = sandboxes.run(() => new Promise<void>((r) => (release = r)));
   const { worker, ipam, runner } = await setup('queued', netns, sandboxes);
   const started = worker.start();
-  await worker.terminate(0, false);
+  await worker.terminate(0, 'gone');
   release();
   await busy;
   await started;
@@ -70,7 +70,7 @@ test('deleted while its network is being made: the network is removed once made'
   netns.createPod = async (p, b) => { await new Promise<void>((r) => (go = r)); return create(p, b); };
   const started = worker.start();
   while (!go) await new Promise((r) => setTimeout(r, 5));
-  await worker.terminate(0, false);
+  await worker.terminate(0, 'gone');
   go();
   await started;
   assert.equal(netns.namespaces.size, 0, netns.log.join('; '));

@@ -47,13 +47,8 @@ export class RealNetNS implements NetNS {
   private readonly sweeps = new Set<NodeJS.Timeout>();
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
-    const ip = this.inHostMnt(['ip']);
-    this.session = new IpSession(ip.argv, ip.extraFds);
-  }
-
-  /** argv in the launcher's mount namespace (the fd becomes fd 3 of nsenter), or as is when we share it. */
-  private inHostMnt(argv: string[]): { argv: string[]; extraFds: number[] } {
-    return this.hostMntFd >= 0 ? { argv: ['nsenter', '--mount=/proc/self/fd/3', '--', ...argv], extraFds: [this.hostMntFd] } : { argv, extraFds: [] };
+    // In the launcher's mount namespace (the fd becomes fd 3 of nsenter), or as is when we share it.
+    this.session = hostMntFd >= 0 ? new IpSession(['nsenter', '--mount=/proc/self/fd/3', '--', 'ip'], [hostMntFd]) : new IpSession(['ip']);
   }
 
   close(): void {

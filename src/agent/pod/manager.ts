@@ -49,13 +49,13 @@ export class PodManager {
     if (phase === 'Succeeded' || phase === 'Failed') return;
     const worker = new PodWorker(p, { ...this.deps, services: () => (this.services?.list() ?? []) as any, onDone: (id) => this.workers.delete(id) });
     this.workers.set(uid, worker);
-    if (p.metadata.deletionTimestamp) void worker.terminate(0, true);
+    if (p.metadata.deletionTimestamp) void worker.terminate(0, 'deleted');
     else void worker.start();
   }
 
   private gone(p: KubeObject): void {
     const w = this.workers.get(p.metadata.uid!);
-    if (w) void w.terminate(FORCE_GRACE_MS, false);
+    if (w) void w.terminate(FORCE_GRACE_MS, 'gone');
   }
 
   find(namespace: string, name: string): PodWorker | undefined {
@@ -67,6 +67,6 @@ export class PodManager {
   async stop(graceMs = 2000): Promise<void> {
     this.pods?.stop();
     this.services?.stop();
-    await Promise.all([...this.workers.values()].map((w) => w.terminate(graceMs, false, true)));
+    await Promise.all([...this.workers.values()].map((w) => w.terminate(graceMs, 'agent-stopping')));
   }
 }

@@ -28,6 +28,9 @@ const FIRST_STATUS_MS = 500;
 /** How long a stopping agent waits for a pod's last status write. */
 const SHUTDOWN_STATUS_MS = 1000;
 
+/** Why a pod's worker stops: its pod is being deleted, the agent stops, or the pod is already gone from the API. */
+export type StopReason = 'deleted' | 'agent-stopping' | 'gone';
+
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface WorkerDeps {
@@ -165,14 +168,16 @@ export class PodWorker {
   update(pod: any): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp) void this.terminate((pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000, true);
+    if (pod.metadata.deletionTimestamp) void this.terminate((pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000, 'deleted');
   }
 
   /**
    * Graceful stop. A later call with a shorter grace period (a force delete)
-   * shortens the wait; deleteFromApi ends with the final DELETE.
+   * shortens the wait. Why it stops decides the end: a pod being deleted ends
+   * with the final DELETE, one the agent stops with its last status, one already
+   * gone from the API with nothing written.
    */
-  terminate(graceMs: number, deleteFromApi: boolean, agentStopping = false): Promise<void> {
+  terminate(graceMs: number, why: StopReason): Promise<void> {
     const deadline = Date.now() + graceMs;
     if (this.terminating) {
       if (deadline < this.graceDeadline) {
@@ -186,7 +191,7 @@ export class PodWorker {
     this.terminating = (async () => {
       await Promise.all(this.containers.map((c) => c.stop(graceMs)));
       await this.teardown();
-      if (deleteFromApi) {
+      if (why === 'deleted') {
         this.syncStatus();
         await this.flushStatus();
         try {
@@ -194,9 +199,9 @@ export class PodWorker {
         } catch (e) {
           if (!isNotFoundError(e) && !isConflictError(e)) console.error(`kubesvc agent: delete ${this.key}: ${(e as Error).message}`);
         }
-      } else if (agentStopping) {
-        // The containers' last state goes out if the API server answers soon. Not for a pod already
-        // gone from the API: a new pod of the same name could get the old one's status.
+      } else if (why === 'agent-stopping') {
+        // The containers' last state goes out if the API server answers soon (not for a pod already
+        // gone: a new pod of the same name could get the old one's status).
         this.syncStatus();
         await Promise.race([this.flushStatus(), new Promise((r) => setTimeout(r, SHUTDOWN_STATUS_MS).unref())]);
       }

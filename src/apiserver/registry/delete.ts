@@ -3,7 +3,7 @@
 import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
 import { Errors, StatusError } from '../../api/status.js';
 import { storageKey, type ResourceDef } from '../resources.js';
-import type { Store } from './store.js';
+import { checkUidPrecondition, type Store } from './store.js';
 import { rfc3339 } from '../../util/time.js';
 
 export interface DeleteOptions {
@@ -46,9 +46,7 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, q:
 function checkPreconditions(r: ResourceDef, obj: KubeObject, p: DeleteOptions['preconditions']): void {
   if (!p) return;
   const name = obj.metadata.name!;
-  if (p.uid && p.uid !== obj.metadata.uid) {
-    throw Errors.conflict(r.plural, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`, r.group);
-  }
+  checkUidPrecondition(r, name, p.uid, obj);
   if (p.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
     throw Errors.conflict(r.plural, name, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`, r.group);
   }

@@ -38,7 +38,7 @@ export async function patchObject(store: Store, r: ResourceDef, ns: string | und
     if (wantRv && wantRv !== current.metadata.resourceVersion) {
       throw Errors.conflict(r.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', r.group);
     }
-    checkUidPrecondition(r, name, patched as KubeObject, current);
+    checkUidPrecondition(r, name, patched.metadata?.uid, current);
     try {
       const key = storageKey(r, ns, name);
       const object = await store.replace(r, key, current, patched as KubeObject, p.opts);

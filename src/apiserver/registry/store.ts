@@ -33,12 +33,11 @@ function stripServerMeta(obj: KubeObject): void {
 const CONFLICT_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
 
 /**
- * A uid in a written object is a precondition, as on kube-apiserver: a client
- * (the kubelet patching a pod's status) that names the object it means gets a
- * conflict, not a write into a new object of the same name.
+ * A uid a client names, in DeleteOptions' preconditions or in the object it
+ * writes (the kubelet patching a pod's status), must be the stored object's, as
+ * on kube-apiserver: a conflict, not a write into a new object of the same name.
  */
-export function checkUidPrecondition(r: ResourceDef, name: string, input: KubeObject, current: KubeObject): void {
-  const uid = input.metadata?.uid;
+export function checkUidPrecondition(r: ResourceDef, name: string, uid: string | undefined, current: KubeObject): void {
   if (uid && uid !== current.metadata.uid) {
     throw Errors.conflict(r.plural, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, r.group);
   }
@@ -144,7 +143,7 @@ export class Store {
     if (!old) throw Errors.notFound(r.plural, name, r.group);
     const rv = input.metadata?.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw Errors.conflict(r.plural, name, CONFLICT_MSG, r.group);
-    checkUidPrecondition(r, name, input, old);
+    checkUidPrecondition(r, name, input.metadata?.uid, old);
     return this.replace(r, key, old, input, opts);
   }
 
