@@ -2,8 +2,8 @@
 // Measures: time from spawning `up` to every Node Ready, to a first real
 // `kubectl get` answering, and to up's ready line; create → Ready latency of 50
 // pods spread over the nodes (needs the node agent) and the time until each
-// one's stand-in answers on its port (polled from inside node-1's netns), the
-// stand-ins' RSS, PSS and CPU; RSS and PSS of the control plane (the up process) and of each
+// one's stand-in answers on its port (polled from inside node-1's netns), RSS, PSS
+// and CPU of the pods' processes and of each node's stand-in host; RSS and PSS of the control plane (the up process) and of each
 // agent at idle; deleting the 50 pods at once until each is gone; then 20 pods created one
 // at a time (each once the previous one is Ready), create → Ready; teardown time. Compared with the
 // published numbers of kind (≈12–17 s to create a cluster) and k3s (≈1.4 GB
@@ -11,13 +11,13 @@
 //
 // Pods have no readiness probe, so Ready means the container process started,
 // as in Kubernetes; --readiness-probe gives them a tcpSocket probe (period 1 s).
-// --sleep-pods runs `sleep` instead of the stand-in: the agent's own pipeline
-// without 50 Node.js processes booting on the same cores (nothing answers then).
+// --sleep-pods runs `sleep` as the pods' command instead of the stand-in: the agent's
+// own pipeline without the stand-in host's work (nothing answers then).
 // The answer prober runs at nice 19 and polls every 50 ms, so it takes little from the cluster.
 //
 // Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,7 +46,41 @@ const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-probe
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; standinRss?: number[]; standinPss?: number[]; standinCpuMs?: number[]; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; oneP50?: number; oneP95?: number; downMs?: number; note: string[] }
+interface Usage { rss: number[]; pss: number[]; cpuMs: number[] }
+
+const CLK_TCK_MS = (): number => 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** RSS, PSS and CPU so far of each process (exited ones left out). */
+function usage(pids: number[]): Usage {
+  const u: Usage = { rss: [], pss: [], cpuMs: [] };
+  const tick = CLK_TCK_MS();
+  for (const pid of pids) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      const rss = rssMiB(pid), pss = pssMiB(pid);
+      u.cpuMs.push((Number(stat[11]) + Number(stat[12])) * tick);
+      u.rss.push(rss);
+      u.pss.push(pss);
+    } catch { /* exited */ }
+  }
+  return u;
+}
+
+/** The stand-in hosts: children of the agents running standin/host.js. */
+function standinHostPids(agentPids: number[]): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+      if (agentPids.includes(ppid) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('standin/host.js')) out.push(Number(d));
+    } catch { /* exited */ }
+  }
+  return out;
+}
+
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; podProcs?: Usage; hosts?: Usage; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; oneP50?: number; oneP95?: number; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
   const res: Result = { nodes, agentRss: [], agentPss: [], note: [] };
@@ -163,24 +197,9 @@ async function runOnce(nodes: number): Promise<Result> {
       else res.note.push(`${readyAt.size}/${N_PODS} pods Ready within 60 s`);
       if (answeredAt.size === N_PODS) res.answerAllMs = Math.max(...answeredAt.values()) - tp;
       else if (answers) res.note.push(`${answeredAt.size}/${N_PODS} stand-ins answered within 60 s`);
-      // The stand-in processes: one per pod netns.
-      res.standinRss = [];
-      res.standinPss = [];
-      res.standinCpuMs = [];
-      const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-      for (const ns of podNs.values()) {
-        const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
-        for (const pid of pids) {
-          try {
-            const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-            const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-            const rss = rssMiB(pid), pss = pssMiB(pid);
-            res.standinCpuMs.push((Number(stat[11]) + Number(stat[12])) * tick);
-            res.standinRss.push(rss);
-            res.standinPss.push(pss);
-          } catch { /* exited */ }
-        }
-      }
+      // The pods' own processes (one per pod netns), and the stand-in host of each node that serves them.
+      res.podProcs = usage([...podNs.values()].flatMap((ns) => execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number)));
+      res.hosts = usage(standinHostPids(state.agents.map((a) => a.pid)));
       // Delete them all at once (default grace period): SIGTERM, the container exits, the
       // network is torn down, the agent's final DELETE; measured until the watch sees each one go.
       const td0 = now();
@@ -243,7 +262,9 @@ for (const n of NODE_COUNTS) {
   console.log(`  create→answering :8080  p50 ${opt(r.answerP50)}  p95 ${opt(r.answerP95)}  all ${opt(r.answerAllMs)}   (GET /hostname from node-1's netns, polled every 50 ms)`);
   console.log(`  ${N_PODS} pods delete→gone    p50 ${opt(r.goneP50)}  all ${opt(r.goneAllMs)}   (default grace period; until the watch sees DELETED)`);
   const sum = (xs: number[] = []): number => xs.reduce((a, b) => a + b, 0);
-  if (r.standinRss?.length) console.log(`  ${values['sleep-pods'] ? 'sleep processes  ' : 'stand-ins        '}       ${r.standinRss.length} processes, RSS ${mib(sum(r.standinRss) / r.standinRss.length)} each, PSS ${mib(sum(r.standinPss) / r.standinPss!.length)} each (${mib(sum(r.standinPss))} in all), CPU ${fmt(sum(r.standinCpuMs) / r.standinCpuMs!.length)} each so far`);
+  const each = (u: Usage): string => `RSS ${mib(sum(u.rss) / u.rss.length)} each, PSS ${mib(sum(u.pss) / u.pss.length)} each (${mib(sum(u.pss))} in all), CPU ${fmt(sum(u.cpuMs) / u.cpuMs.length)} each so far`;
+  if (r.podProcs?.rss.length) console.log(`  pod processes           ${r.podProcs.rss.length} (${values['sleep-pods'] ? 'sleep' : 'stand-in holders'}), ${each(r.podProcs)}`);
+  if (r.hosts?.rss.length) console.log(`  stand-in hosts          ${r.hosts.rss.length} (one per node, serving every stand-in pod), ${each(r.hosts)}`);
   console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);
   console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
   console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);

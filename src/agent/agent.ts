@@ -3,7 +3,6 @@
 // pods bound to it and serves logs/exec on the node IP.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RestClient, loadKubeconfig } from '../client/rest.js';
 import { EventRecorder } from '../client/events.js';
 import { EventQueue } from './pod/event-queue.js';
@@ -20,6 +19,7 @@ import { Backoff } from './pod/backoff.js';
 import { FifoLimiter } from '../util/fifo-limiter.js';
 import { PodManager } from './pod/manager.js';
 import { startKubeletServer } from './server/kubelet.js';
+import { StandinHost } from './standin/host-client.js';
 
 /** Pod networks wired at once: about one per core keeps a burst's early pods early. */
 const SANDBOX_CONCURRENCY = 4;
@@ -55,14 +55,6 @@ export interface Agent {
   /** Restarts the node's proxy (false when the agent runs none). */
   restartProxy(): Promise<boolean>;
   stop(): Promise<void>;
-}
-
-/** argv prefix that runs the stand-in server (compiled JS, or the TS source under tsx). */
-export function standinArgv(): string[] {
-  const js = fileURLToPath(new URL('./standin/main.js', import.meta.url));
-  if (existsSync(js)) return [process.execPath, js];
-  const ts = fileURLToPath(new URL('./standin/main.ts', import.meta.url));
-  return [process.execPath, '--import', import.meta.resolve('tsx'), ts];
 }
 
 function loadIpam(path: string, cidr: string): Ipam {
@@ -102,6 +94,9 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       saving = true;
       setImmediate(() => { saving = false; writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); });
     };
+    // Stops after the pods (stops run in reverse), whose stand-ins it serves until then.
+    const standins = new StandinHost();
+    stops.push(() => standins.stop());
     const pods = new PodManager(client, {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
@@ -109,7 +104,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`, sandboxes: new FifoLimiter(SANDBOX_CONCURRENCY),
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
-      dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standinArgv,
+      dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standins,
     });
 
     const creds = await ensureCredentials(join(dataDir, 'pki'), [o.nodeIP], [o.nodeName]);

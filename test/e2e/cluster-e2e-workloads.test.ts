@@ -144,8 +144,9 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
   it('killing a pod\'s process restarts the container: restartCount rises, lastState records the kill, and it serves again', async () => {
     const victim = web[0];
     const before = (await pods(c, 'app=web')).find((p) => p.name === victim.name)!;
-    // No PID namespace here: find the container's main process by its listening socket, from inside the pod.
-    const r = await c.sh(victim.name, `pid=$(ss -Hltnp 'sport = :8080' | sed -n 's/.*pid=\\([0-9]*\\).*/\\1/p' | head -n1); [ -n "$pid" ] || exit 9; echo $pid; kill -9 $pid`);
+    // No PID namespace here: from inside the pod, the container's process is the one other than this shell in the pod's network namespace.
+    const r = await c.sh(victim.name, 'self=$(readlink /proc/$$/ns/net); pids=; for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" = "$$" ] && continue; ' +
+      '[ "$(readlink $p/ns/net 2>/dev/null)" = "$self" ] && pids="$pids $n"; done; set -- $pids; [ $# -eq 1 ] || { echo "candidates:$pids"; exit 9; }; echo $1; kill -9 $1');
     assert.equal(r.code, 0, `could not find or kill the stand-in: ${r.stdout} ${r.stderr}`);
     const after = await waitUntil('restartCount to rise', async () => {
       const p = (await pods(c, 'app=web')).find((x) => x.name === victim.name);

@@ -9,15 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
-import { Pods, resourcePath } from '../../src/client/resources.js';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
-import { FakeProcessRunner } from '../../src/agent/runtime/fake-process.js';
-import { RealProbeExecutor } from '../../src/agent/pod/probe-exec.js';
-import { Backoff } from '../../src/agent/pod/backoff.js';
-import { Ipam } from '../../src/agent/net/ipam.js';
-import { parseCidr } from '../../src/agent/net/cidr.js';
 import { FifoLimiter } from '../../src/util/fifo-limiter.js';
-import { PodWorker, type WorkerDeps } from '../../src/agent/pod/worker.js';
+import { Pods, resourcePath } from '../../src/client/resources.js';
+import { fakeNodeWorker } from '../support/worker-deps.js';
 
 let srv: TestServer;
 let client: RestClient;
@@ -30,19 +25,8 @@ before(async () => {
 });
 after(async () => { client?.close(); await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-async function setup(name: string, netns: FakeNetNS, sandboxes: FifoLimiter) {
-  const pod = await client.create(resourcePath(Pods, 'default'), { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'] }] } });
-  const ipam = Ipam.empty('10.244.1.0/24');
-  const runner = new FakeProcessRunner();
-  await netns.setupNode({ bridge: 'cbr0', gatewayCidr: '10.244.1.1/24' });
-  const deps: WorkerDeps = {
-    client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(), ipam, nodeName: 'n1', nodeIP: '172.30.9.11',
-    podCIDR: parseCidr('10.244.1.0/24'), netnsPrefix: 'ksvc-t-n1', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', nodeResolvConf: '',
-    dataDir: dir, etcNetns: join(dir, 'etc-netns'), allocatable: { cpu: '1', memory: '1Gi' }, sandboxes,
-    services: () => [], standinArgv: () => ['standin'], onDone: () => undefined,
-  };
-  return { worker: new PodWorker(pod, deps), ipam, runner };
-}
+const setup = (name: string, netns: FakeNetNS, sandboxes: FifoLimiter) =>
+  fakeNodeWorker(client, dir, netns, { containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'] }] }, { name, sandboxes });
 
 test('deleted while waiting for its turn: no network is made', async () => {
   const netns = new FakeNetNS();
@@ -77,4 +61,31 @@ test('deleted while its network is being made: the network is removed once made'
   assert.equal(netns.links.size, 0);
   assert.deepEqual(ipam.state.allocated, {});
   assert.equal(runner.processes.length, 0, 'no container started');
+});
+
+test('a slow network: the early Pending status carries no pod IP; the IP comes once the network is made', async () => {
+  const netns = new FakeNetNS();
+  const { worker } = await setup('slow-net', netns, new FifoLimiter(1));
+  const create = netns.createPod.bind(netns);
+  let go!: () => void;
+  netns.createPod = async (p, b) => { await new Promise<void>((r) => (go = r)); return create(p, b); };
+  const started = worker.start();
+  const path = resourcePath(Pods, 'default', 'slow-net');
+  let early: any;
+  for (let i = 0; i < 200 && !early?.status?.hostIP; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    early = await client.get(path);
+  }
+  assert.equal(early.status.phase, 'Pending', JSON.stringify(early.status));
+  assert.equal(early.status.hostIP, '172.30.9.11', 'the agent wrote this status');
+  assert.equal(early.status.podIP, undefined, 'no IP before there is a network behind it');
+  go();
+  await started;
+  let later: any;
+  for (let i = 0; i < 200 && !later?.status?.podIP; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    later = await client.get(path);
+  }
+  assert.match(later.status.podIP ?? '', /^10\.244\.1\.\d+$/);
+  await worker.terminate(0, 'gone');
 });

@@ -2,6 +2,13 @@
 // on the host; a container without a command runs the stand-in server, except
 // for base images with no ENTRYPOINT, whose args are the command. Pure.
 
+/**
+ * A stand-in container's own process: it holds the container's place (its
+ * namespaces for exec, its life for restarts and kills) while the node's
+ * stand-in host serves its ports (standin/host.ts).
+ */
+export const STANDIN_HOLDER = ['sleep', 'infinity'];
+
 export type ContainerProgram =
   | { kind: 'exec'; argv: string[] }
   | { kind: 'standin'; ports: { port: number; protocol: string }[] };

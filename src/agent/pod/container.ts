@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
-import { captureLogs, logPath } from '../runtime/logs.js';
+import { appendLogLine, captureLogs, logPath } from '../runtime/logs.js';
 import { rfc3339 } from '../../util/time.js';
 import type { Backoff } from './backoff.js';
 import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
 import type { ProbeExecutor } from './probe-exec.js';
 import { shouldRestart, terminatedReason, type ContainerRuntime } from './status.js';
 import type { Identity } from '../runtime/argv.js';
+import type { ServeRequest, StandinService } from '../standin/host-client.js';
 
 export interface Launch {
   argv: string[];
@@ -19,11 +20,14 @@ export interface Launch {
   identity: Identity;
   /** CPU priority from the container's request (cpu-priority.ts). */
   nice: number;
+  /** Ports the node's stand-in host serves while the process lives. */
+  standin?: ServeRequest;
 }
 
 export interface ContainerHost {
   runner: ProcessRunner;
   probes: ProbeExecutor;
+  standins: StandinService;
   backoff: Backoff;
   logDir: string;
   podIP(): string;
@@ -104,8 +108,10 @@ export class ContainerRunner {
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
     this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
     const h = this.handle;
-    const logs = captureLogs(logPath(this.host.logDir, this.spec.name, this.attempt), h.stdout, h.stderr);
+    const log = logPath(this.host.logDir, this.spec.name, this.attempt);
+    const logs = captureLogs(log, h.stdout, h.stderr);
     this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
+    const served = l.standin && this.serveStandin(h, this.rt.containerID, l.standin, log);
     this.rt.state = { running: { startedAt: rfc3339() } };
     this.rt.started = !this.spec.startupProbe;
     this.rt.ready = this.rt.started && !this.spec.readinessProbe;
@@ -114,10 +120,25 @@ export class ContainerRunner {
     this.startProbes();
     this.host.changed();
     void h.exited.then(async (info) => {
+      if (served) this.host.standins.close(served);
       // The last output may still be in the pipe; a child that kept it open must not hold the exit (or the agent's own) for long.
       await Promise.race([logs, new Promise((r) => setTimeout(r, 1000).unref())]);
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
+  }
+
+  /** The stand-in's ports, served for as long as its process lives; a port it cannot open fails the container. */
+  private serveStandin(h: ProcessHandle, key: string, req: ServeRequest, log: string): string {
+    const current = (): boolean => h === this.handle && 'running' in this.rt.state;
+    this.host.standins.serve(key, req, () => { if (current()) h.kill('SIGKILL'); }).then(
+      () => appendLogLine(log, 'stdout', `stand-in for pod ${req.id.pod} listening on ${req.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}`),
+      (e: Error) => {
+        if (!current()) return;
+        appendLogLine(log, 'stderr', `stand-in: ${e.message}`);
+        h.kill('SIGKILL');
+      },
+    );
+    return key;
   }
 
   private onExit(h: ProcessHandle, exitCode: number, signal?: string): void {

@@ -14,7 +14,7 @@ import { podNetnsName, podVethName, BRIDGE } from '../net/names.js';
 import type { ProcessRunner } from '../runtime/process.js';
 import { containerArgv, identityOf } from '../runtime/argv.js';
 import type { Backoff } from './backoff.js';
-import { containerProgram } from './command.js';
+import { containerProgram, STANDIN_HOLDER } from './command.js';
 import { ContainerRunner, type Launch } from './container.js';
 import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.js';
 import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
@@ -22,6 +22,7 @@ import type { ProbeExecutor } from './probe-exec.js';
 import { computePodStatus } from './status.js';
 import { containerNice } from './cpu-priority.js';
 import type { FifoLimiter } from '../../util/fifo-limiter.js';
+import type { StandinService } from '../standin/host-client.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
@@ -55,7 +56,7 @@ export interface WorkerDeps {
   /** Limits how many pod networks are wired at once (in arrival order); unlimited when absent. */
   sandboxes?: FifoLimiter;
   services(): ServiceLike[];
-  standinArgv(): string[];
+  standins: StandinService;
   onDone(uid: string): void;
 }
 
@@ -66,6 +67,8 @@ export class PodWorker {
   readonly containers: ContainerRunner[];
   podIP: string | undefined;
   private sandboxReady = false;
+  /** The pod's network was made once: its IP is published from then on (kept through termination, as the kubelet does). */
+  private wired = false;
   private startTime: string;
   private terminating: Promise<void> | undefined;
   private graceDeadline = Infinity;
@@ -94,7 +97,7 @@ export class PodWorker {
 
   private host() {
     return {
-      runner: this.d.runner, probes: this.d.probes, backoff: this.d.backoff, logDir: this.logDir,
+      runner: this.d.runner, probes: this.d.probes, standins: this.d.standins, backoff: this.d.backoff, logDir: this.logDir,
       podIP: () => this.podIP ?? '',
       restartPolicy: () => this.pod.spec?.restartPolicy ?? 'Always',
       podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
@@ -126,6 +129,7 @@ export class PodWorker {
       return;
     }
     this.sandboxReady = true;
+    this.wired = true;
     for (const c of this.containers) c.start();
     this.syncStatus();
   }
@@ -151,17 +155,11 @@ export class PodWorker {
     const prog = containerProgram(spec, (s) => expand(s, (n) => env[n]));
     const identity = identityOf(this.pod, spec);
     if (identity.uid !== undefined && identity.uid !== 0 && !spec.env?.some((e: any) => e.name === 'HOME')) env.HOME = '/';
-    let argv: string[];
-    if (prog.kind === 'exec') argv = prog.argv;
-    else {
-      argv = this.d.standinArgv();
-      env.KUBESVC_POD_NAME = this.pod.metadata.name;
-      env.KUBESVC_POD_NAMESPACE = this.pod.metadata.namespace;
-      env.KUBESVC_NODE_NAME = this.d.nodeName;
-      env.KUBESVC_POD_IP = this.podIP ?? '';
-      env.KUBESVC_STANDIN_PORTS = prog.ports.map((p) => `${p.port}/${p.protocol}`).join(',');
-    }
-    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec) };
+    const standin = prog.kind === 'standin'
+      ? { nsPath: `/run/netns/${this.netnsName}`, ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
+      : undefined;
+    const argv = prog.kind === 'exec' ? prog.argv : STANDIN_HOLDER;
+    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec), standin };
   }
 
   /** A newer copy of the pod from the informer. */
@@ -224,7 +222,7 @@ export class PodWorker {
   }
 
   computeStatus(): Record<string, unknown> {
-    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), podIP: this.podIP, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
+    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), podIP: this.wired ? this.podIP : undefined, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
   }
 
   /** Writes the status when it differs from what was last written; writes never overlap. */

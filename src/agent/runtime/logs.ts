@@ -36,6 +36,11 @@ export function captureLogs(path: string, stdout: Readable | null, stderr: Reada
   return Promise.all([pump(stdout, 'stdout'), pump(stderr, 'stderr')]).then(() => undefined);
 }
 
+/** One line the runtime itself writes into a container's log (the stand-in's, which has no output of its own). */
+export function appendLogLine(path: string, stream: 'stdout' | 'stderr', text: string): void {
+  appendFileSync(path, formatLogLine({ time: stamp(), stream, text }));
+}
+
 export function readLogLines(path: string): LogLine[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').map(parseLogLine).filter((l): l is LogLine => !!l);

@@ -101,7 +101,7 @@ export class RealProcessRunner implements ProcessRunner {
  * the group's nice, not the process's: that is set too, else every container
  * would weigh as much as the agent and control plane together.
  */
-function renice(pid: number, nice: number | undefined, newSession: boolean): void {
+export function renice(pid: number, nice: number | undefined, newSession: boolean): void {
   if (nice === undefined || pid <= 0) return;
   try { setPriority(pid, nice); } catch { /* already exited */ }
   if (newSession) {

@@ -1,17 +1,21 @@
 // The stand-in container: on each port it answers HTTP and raw TCP (told apart
 // by the first bytes) and UDP, with the pod's name and the client address.
+// It serves sockets it is given (made in the pod's namespace, netns-listen.ts).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { jsonReply, looksLikeHttp, plainIP, textReply, type StandinIdentity } from './reply.js';
+import type { Listener } from './netns-listen.js';
 
 const SNIFF_MS = 300;
 
 export interface Standin {
-  close(): Promise<void>;
+  /** Stops at once, open connections included, as the death of a process would. */
+  close(): void;
 }
 
-export async function startStandin(id: StandinIdentity, ports: { port: number; protocol: string }[], host = '0.0.0.0'): Promise<Standin> {
+export function serveStandin(id: StandinIdentity, listeners: Listener[]): Standin {
+  const open = new Set<Socket>();
   const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const ip = plainIP(req.socket.remoteAddress), port = req.socket.remotePort ?? 0;
     const path = (req.url ?? '/').split('?')[0];
@@ -22,6 +26,8 @@ export async function startStandin(id: StandinIdentity, ports: { port: number; p
     res.end(textReply(id, ip, port));
   });
   const onConn = (s: Socket): void => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
     s.on('error', () => s.destroy());
     const ip = plainIP(s.remoteAddress), port = s.remotePort ?? 0;
     // A client that says nothing gets the line at once; HTTP goes to the HTTP server; anything else is echoed after the line.
@@ -42,24 +48,25 @@ export async function startStandin(id: StandinIdentity, ports: { port: number; p
   };
   const tcp: Server[] = [];
   const udp: UdpSocket[] = [];
-  const seen = new Set<number>();
-  for (const p of ports) {
-    if (seen.has(p.port)) continue;
-    seen.add(p.port);
-    if (p.protocol !== 'UDP') {
+  for (const l of listeners) {
+    if (l.protocol === 'TCP') {
       const srv = createTcpServer(onConn);
-      await new Promise<void>((resolve, reject) => { srv.once('error', reject); srv.listen(p.port, host, () => resolve()); });
+      srv.on('error', (e) => console.error(`stand-in ${id.namespace}/${id.pod}: ${e.message}`));
+      srv.listen({ fd: l.fd });
       tcp.push(srv);
+    } else {
+      const u = createSocket('udp4');
+      u.on('error', (e) => console.error(`stand-in ${id.namespace}/${id.pod}: ${e.message}`));
+      u.on('message', (_msg, rinfo) => u.send(textReply(id, rinfo.address, rinfo.port), rinfo.port, rinfo.address));
+      u.bind({ fd: l.fd });
+      udp.push(u);
     }
-    const u = createSocket('udp4');
-    u.on('message', (_msg, rinfo) => u.send(textReply(id, rinfo.address, rinfo.port), rinfo.port, rinfo.address));
-    await new Promise<void>((resolve, reject) => { u.once('error', reject); u.bind(p.port, host, () => resolve()); });
-    udp.push(u);
   }
   return {
-    close: async () => {
-      await Promise.all(tcp.map((s) => new Promise((r) => s.close(r))));
+    close: () => {
+      for (const s of tcp) s.close();
       for (const u of udp) u.close();
+      for (const s of open) s.destroy();
     },
   };
 }

@@ -1,0 +1,81 @@
+// A stand-in container through a pod worker against a real API server, with
+// the node's network, processes and stand-in host faked: its process is the
+// holder, its ports are served from the pod's namespace for as long as that
+// process lives, and a host that dies restarts the containers it served.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
+import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
+import { STANDIN_HOLDER } from '../../src/agent/pod/command.js';
+import { fakeNodeWorker } from '../support/worker-deps.js';
+
+let srv: TestServer;
+let client: RestClient;
+let dir: string;
+
+before(async () => {
+  srv = await startTestServer();
+  client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
+  dir = mkdtempSync(join(tmpdir(), 'kubesvc-standin-'));
+});
+after(async () => { client?.close(); await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const spec = { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: 'UDP' }] }] };
+
+test('the holder runs in the pod; the ports are served from its namespace, with a log line, until the process ends; a restart serves them again', async () => {
+  const netns = new FakeNetNS();
+  const { worker, runner, standins } = await fakeNodeWorker(client, dir, netns, spec, { name: 'standin-life' });
+  await worker.start();
+  const [firstKey, first] = await until('the first serve', () => standins.serving.size === 1 && [...standins.serving][0]);
+  assert.deepEqual(runner.processes[0].spec.argv.slice(-STANDIN_HOLDER.length), STANDIN_HOLDER);
+  assert.deepEqual(runner.processes[0].spec.argv.slice(0, 4), ['ip', 'netns', 'exec', worker.netnsName], 'the holder runs in the pod netns');
+  assert.equal(first.req.nsPath, `/run/netns/${worker.netnsName}`);
+  assert.deepEqual(first.req.id, { pod: 'standin-life', namespace: 'default', node: 'n1', podIP: worker.podIP });
+  assert.deepEqual(first.req.ports, [{ port: 8080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }]);
+  const log = worker.containers[0].logFile(false)!;
+  await until('the log line', () => readFileSync(log, 'utf8').includes('stand-in for pod standin-life listening on 8080/TCP, 53/UDP'));
+
+  runner.processes[0].handle.kill('SIGKILL');
+  await until('the restart to be served', () => runner.processes.length === 2 && standins.serving.size === 1 && !standins.serving.has(firstKey));
+  assert.deepEqual(standins.log, ['serve standin-life 8080/TCP,53/UDP', 'close', 'serve standin-life 8080/TCP,53/UDP']);
+  assert.equal(worker.containers[0].rt.restartCount, 1);
+
+  await worker.terminate(1000, 'gone');
+  assert.equal(standins.serving.size, 0, 'nothing served once the pod is gone');
+  assert.deepEqual(runner.processes.map((p) => p.alive), [false, false]);
+});
+
+test('the stand-in host dies: the holder is killed, so the container restarts and is served again', async () => {
+  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-lost' });
+  await worker.start();
+  await until('the first serve', () => standins.serving.size === 1);
+  standins.die();
+  await until('a second holder served', () => runner.processes.length === 2 && standins.serving.size === 1);
+  assert.deepEqual(runner.processes[0].signals, ['SIGKILL']);
+  assert.equal((worker.containers[0].rt.lastState as any).terminated?.exitCode, 137);
+  await worker.terminate(1000, 'gone');
+});
+
+test('a port the host cannot open fails the container, with the reason in its log', async () => {
+  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), { ...spec, restartPolicy: 'Never' }, { name: 'standin-busy' });
+  standins.fail = 'listen tcp 0.0.0.0:8080: bind: EADDRINUSE';
+  await worker.start();
+  const rt = await until('the container to end', () => 'terminated' in worker.containers[0].rt.state && worker.containers[0].rt);
+  assert.deepEqual(runner.processes[0].signals, ['SIGKILL']);
+  assert.equal((rt.state as any).terminated.exitCode, 137);
+  assert.match(readFileSync(worker.containers[0].logFile(false)!, 'utf8'), /stderr F stand-in: listen tcp 0\.0\.0\.0:8080: bind: EADDRINUSE/);
+  await worker.terminate(1000, 'gone');
+});
