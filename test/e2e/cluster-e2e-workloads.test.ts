@@ -65,7 +65,8 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
 
   it('kubectl exec into the client pod reaches every pod IP on both nodes, which sees the client pod\'s own IP', async () => {
     assert.ok(web.length === 3, 'needs the pods of the first test');
-    const script = web.map((p) => `curl -s --max-time 3 http://${p.ip}:8080/`).join('; ');
+    // Ready without a readiness probe means started: a pod Ready a moment ago may not listen yet.
+    const script = web.map((p) => serveScript(p.ip)).join('; ');
     const r = await c.sh(client.name, script);
     assert.equal(r.code, 0, r.stderr);
     const got = replies(r.stdout);
