@@ -15,7 +15,9 @@
 // own pipeline without the stand-in host's work (nothing answers then).
 // The answer prober runs at nice 19 and polls every 50 ms, so it takes little from the cluster.
 //
-// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods]
+// --cpu adds where the CPU went from the creates until all were Ready, by process.
+//
+// Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods] [--cpu]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +29,11 @@ import { RestClient, loadKubeconfig } from '../src/client/rest.js';
 import { kubectlRunner } from '../test/support/kubectl.js';
 import { percentile, fmt } from './support/client.js';
 import { pssMiB, rssMiB } from './support/processes.js';
+import { cpuBetween, cpuSnapshot } from './support/cpu-accounting.js';
 import { clusterNames } from '../src/cluster/names.js';
 import { podNetnsName } from '../src/agent/net/names.js';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false }, 'sleep-pods': { type: 'boolean', default: false }, 'one-by-one': { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false }, 'sleep-pods': { type: 'boolean', default: false }, 'one-by-one': { type: 'string', default: '20' }, cpu: { type: 'boolean', default: false } } });
 const NODE_NET = values['node-cidr']!.replace(/\.0\/24$/, '');
 const NODE_COUNTS = values.nodes!.split(',').map(Number);
 const N_PODS = Number(values.pods);
@@ -80,7 +83,7 @@ function standinHostPids(agentPids: number[]): number[] {
   return out;
 }
 
-interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; podProcs?: Usage; hosts?: Usage; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; oneP50?: number; oneP95?: number; downMs?: number; note: string[] }
+interface Result { nodes: number; readyMs?: number; firstGetMs?: number; upLineMs?: number; podP50?: number; podP95?: number; podAckP50?: number; podAckP95?: number; createAllMs?: number; podAllMs?: number; podsReady?: number; answerP50?: number; answerP95?: number; answerAllMs?: number; podProcs?: Usage; hosts?: Usage; cpu?: { wallMs: number; busyMs: number; rows: { label: string; ms: number }[] }; cpRss?: number; cpPss?: number; agentRss: number[]; agentPss: number[]; goneP50?: number; goneAllMs?: number; oneP50?: number; oneP95?: number; downMs?: number; note: string[] }
 
 async function runOnce(nodes: number): Promise<Result> {
   const res: Result = { nodes, agentRss: [], agentPss: [], note: [] };
@@ -173,6 +176,7 @@ async function runOnce(nodes: number): Promise<Result> {
         apiVersion: 'v1', kind: 'Pod', metadata: { name: pn, labels: { app: 'bench' } },
         spec: { nodeName: `node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'bench/app', ...(values['sleep-pods'] ? { command: ['sleep', 'infinity'] } : {}), ports: [{ containerPort: 8080 }], ...readinessProbe }] },
       });
+      const cpu0 = values.cpu ? cpuSnapshot() : undefined;
       const tp = now();
       await Promise.all([...Array(N_PODS).keys()].map(async (i) => {
         const pn = `bench-${i}`;
@@ -183,6 +187,11 @@ async function runOnce(nodes: number): Promise<Result> {
       const pd = Date.now() + 60_000;
       while ((readyAt.size < N_PODS || (answers && answeredAt.size < N_PODS)) && Date.now() < pd) await sleep(20);
       probe?.kill();
+      if (cpu0) {
+        const cpu1 = cpuSnapshot();
+        const roles = new Map<number, string>([[up.pid!, 'control plane'], ...state.agents.map((a) => [a.pid, 'agent'] as [number, string]), ...standinHostPids(state.agents.map((a) => a.pid)).map((p) => [p, 'stand-in host'] as [number, string])]);
+        res.cpu = { wallMs: cpu1.at - cpu0.at, busyMs: cpu1.busyMs - cpu0.busyMs, rows: cpuBetween(cpu0, cpu1, up.pid!, roles) };
+      }
       const since = (m: Map<string, number>): number[] => [...m].map(([n, t]) => t - created.get(n)!);
       res.podsReady = readyAt.size;
       res.podP50 = percentile(since(readyAt), 50);
@@ -265,6 +274,10 @@ for (const n of NODE_COUNTS) {
   const each = (u: Usage): string => `RSS ${mib(sum(u.rss) / u.rss.length)} each, PSS ${mib(sum(u.pss) / u.pss.length)} each (${mib(sum(u.pss))} in all), CPU ${fmt(sum(u.cpuMs) / u.cpuMs.length)} each so far`;
   if (r.podProcs?.rss.length) console.log(`  pod processes           ${r.podProcs.rss.length} (${values['sleep-pods'] ? 'sleep' : 'stand-in holders'}), ${each(r.podProcs)}`);
   if (r.hosts?.rss.length) console.log(`  stand-in hosts          ${r.hosts.rss.length} (one per node, serving every stand-in pod), ${each(r.hosts)}`);
+  if (r.cpu) {
+    console.log(`  CPU from the creates to all Ready: ${fmt(r.cpu.busyMs)} busy on the machine in ${fmt(r.cpu.wallMs)}; per ${N_PODS} pods, by process:`);
+    for (const row of r.cpu.rows.filter((x) => x.ms >= 10)) console.log(`    ${fmt(row.ms).padStart(10)}  ${fmt(row.ms / N_PODS).padStart(8)}/pod  ${row.label}`);
+  }
   console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);
   console.log(`  idle RSS control plane  ${opt(r.cpRss, mib)}   (k3s server ≈ ${K3S_SERVER_MIB.toFixed(0)} MiB: ${opt(r.cpRss, (x) => `${(K3S_SERVER_MIB / x).toFixed(1)}× less`)})`);
   console.log(`  idle RSS agents         ${r.agentRss.length ? r.agentRss.map(mib).join(', ') : 'n/a'}`);
