@@ -91,7 +91,7 @@ async function runOnce(nodes: number): Promise<Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-agent-'));
   const kc = join(dataDir, 'kubeconfig');
   const t0 = performance.now();
-  const up: ChildProcess = spawn(process.execPath, [...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!, '--node-cidr', values['node-cidr']!, '--lb-pool', `${NODE_NET}.200-${NODE_NET}.250`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const up: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_UP_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!, '--node-cidr', values['node-cidr']!, '--lb-pool', `${NODE_NET}.200-${NODE_NET}.250`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   up.stdout!.on('data', (d) => {
     out += d;

@@ -12,15 +12,16 @@ import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 const id = (pod: string) => ({ pod, namespace: 'default', node: 'n1', podIP: '127.0.0.1' });
 
-/** A request from inside the namespace (python3 for UDP and raw TCP, curl for HTTP). */
+/** A request from inside the namespace: curl for HTTP, node for UDP and raw TCP. */
 function inNs(ns: string, argv: string[]): { code: number; out: string } {
   const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 10_000 });
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
-const udpAsk = (ns: string, port: number) => inNs(ns, ['python3', '-c',
-  `import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(2); s.bind(('127.0.0.1',40123)); s.sendto(b'x',('127.0.0.1',${port})); print(s.recvfrom(200)[0].decode())`]);
-const tcpAsk = (ns: string, port: number) => inNs(ns, ['python3', '-c',
-  `import socket; s=socket.create_connection(('127.0.0.1',${port}),2); s.sendall(b'hello'); print(s.recv(200).decode())`]);
+const nodeIn = (ns: string, js: string) => inNs(ns, [process.execPath, '-e', `setTimeout(() => process.exit(7), 3000).unref(); ${js}`]);
+const udpAsk = (ns: string, port: number) => nodeIn(ns,
+  `const s = require('dgram').createSocket('udp4'); s.bind(40123, '127.0.0.1', () => s.send('x', ${port}, '127.0.0.1')); s.on('message', (m) => { process.stdout.write(String(m)); s.close(); });`);
+const tcpAsk = (ns: string, port: number) => nodeIn(ns,
+  `const c = require('net').connect(${port}, '127.0.0.1', () => c.write('hello')); c.on('data', (d) => process.stdout.write(String(d))); c.on('end', () => c.destroy());`);
 
 test('stand-in host: serves a pod namespace from outside it, closes, reports errors, and its death is heard', { skip: !root && 'needs root' }, async () => {
   const ns = `ksvc-sih-${process.pid}`;

@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { libcAvailable } from '../../util/libc.js';
+import { nativeSpawn, type NativeChild } from './native-spawn.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -57,7 +59,11 @@ export function exitCodeOf(e: ExitInfo): number {
 }
 
 export class RealProcessRunner implements ProcessRunner {
+  /** posix_spawn for containers where libc is reachable (native-spawn.ts), else child_process. */
+  constructor(private readonly native = libcAvailable()) {}
+
   start(spec: ProcessSpec): ProcessHandle {
+    if (this.native) return startNative(spec);
     const child = spawn(spec.argv[0], spec.argv.slice(1), {
       env: spec.env, cwd: spec.cwd, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
@@ -91,6 +97,25 @@ export class RealProcessRunner implements ProcessRunner {
       child.stdin!.end(opts.input ?? '');
     });
   }
+}
+
+function startNative(spec: ProcessSpec): ProcessHandle {
+  let child: NativeChild;
+  try {
+    child = nativeSpawn({ argv: spec.argv, env: spec.env, cwd: spec.cwd, stdin: !!spec.stdin, detached: true });
+  } catch (e) {
+    // As child_process reports a program that cannot start: an exit with 127, after the reason on stderr.
+    const stderr = Readable.from([`${(e as Error).message}\n`]);
+    return { pid: -1, stdout: null, stderr, stdin: null, exited: Promise.resolve({ code: 127, signal: null }), kill() { /* never started */ } };
+  }
+  const pid = child.pid;
+  renice(pid, spec.nice, true);
+  return {
+    pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited: child.exited,
+    kill(signal) {
+      try { process.kill(-pid, signal); } catch { try { process.kill(pid, signal); } catch { /* already gone */ } }
+    },
+  };
 }
 
 /**

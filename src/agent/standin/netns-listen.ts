@@ -6,45 +6,21 @@
 // (no event-loop turn, no libuv call) happens while the thread is away, and the
 // other threads never leave. Needs CAP_SYS_ADMIN, as the agent has.
 import { closeSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { constants, endianness } from 'node:os';
+import { endianness } from 'node:os';
+import { errnoName, libc } from '../../util/libc.js';
 
 const AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1, SO_REUSEADDR = 2, CLONE_NEWNET = 0x40000000, BACKLOG = 511;
 
-type Libc = {
-  setns: (fd: number, nstype: number) => number;
-  socket: (domain: number, type: number, protocol: number) => number;
-  setsockopt: (fd: number, level: number, name: number, val: Buffer, len: number) => number;
-  bind: (fd: number, addr: Buffer, len: number) => number;
-  listen: (fd: number, backlog: number) => number;
-  close: (fd: number) => number;
+const c = {
+  setns: (fd: number, nstype: number): number => libc('int setns(int fd, int nstype)')(fd, nstype),
+  socket: (domain: number, type: number, protocol: number): number => libc('int socket(int domain, int type, int protocol)')(domain, type, protocol),
+  setsockopt: (fd: number, level: number, name: number, val: Buffer, len: number): number =>
+    libc('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)')(fd, level, name, val, len),
+  bind: (fd: number, addr: Buffer, len: number): number => libc('int bind(int fd, const void *addr, uint32_t len)')(fd, addr, len),
+  listen: (fd: number, backlog: number): number => libc('int listen(int fd, int backlog)')(fd, backlog),
+  close: (fd: number): number => libc('int close(int fd)')(fd),
 };
-
-let koffi: { load(name: string): any; errno(): number } | undefined;
-let libc: Libc | undefined;
-/** Loaded on first use, so a platform without koffi's prebuilt binary gets a clear error per pod, not a dead host. */
-function load(): Libc {
-  if (libc) return libc;
-  try {
-    koffi = createRequire(import.meta.url)('koffi');
-  } catch (e) {
-    throw new Error(`stand-in needs the koffi package to enter pod namespaces: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const lib = koffi!.load('libc.so.6');
-  libc = {
-    setns: lib.func('int setns(int fd, int nstype)'),
-    socket: lib.func('int socket(int domain, int type, int protocol)'),
-    setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
-    bind: lib.func('int bind(int fd, const void *addr, uint32_t len)'),
-    listen: lib.func('int listen(int fd, int backlog)'),
-    close: lib.func('int close(int fd)'),
-  };
-  return libc;
-}
-
-const errnoNames = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
-const errnoName = (): string => { const n = koffi!.errno(); return errnoNames.get(n) ?? `errno ${n}`; };
 
 /** struct sockaddr_in for 0.0.0.0:port (family in host order, port in network order). */
 function anyAddr(port: number): Buffer {
@@ -62,7 +38,6 @@ export interface Listener {
 
 /** One socket per (port, protocol) on 0.0.0.0 of the namespace at nsPath; all or none. */
 export function listenInNetns(nsPath: string, wanted: { port: number; protocol: 'TCP' | 'UDP' }[]): Listener[] {
-  const c = load();
   const target = openSync(nsPath, 'r');
   const home = openSync('/proc/thread-self/ns/net', 'r');
   const made: Listener[] = [];

@@ -1,0 +1,39 @@
+// A few libc calls Node.js does not offer (setns, posix_spawn), through koffi.
+// Loaded on first use, so a platform without koffi's prebuilt binary fails
+// with a clear message where it is needed, not at start.
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+
+type Fn = (...args: any[]) => any;
+interface Koffi { load(name: string): { func(decl: string): Fn }; errno(): number }
+
+let koffi: Koffi | undefined;
+let lib: { func(decl: string): Fn } | undefined;
+const fns = new Map<string, Fn>();
+
+function load(): { func(decl: string): Fn } {
+  if (lib) return lib;
+  try {
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  } catch (e) {
+    throw new Error(`kubesvc needs the koffi package for this (npm install): ${(e as Error).message.split('\n')[0]}`);
+  }
+  lib = koffi.load('libc.so.6');
+  return lib;
+}
+
+/** A libc function from its C declaration, e.g. 'int setns(int fd, int nstype)'. */
+export function libc(decl: string): Fn {
+  let f = fns.get(decl);
+  if (!f) fns.set(decl, (f = load().func(decl)));
+  return f;
+}
+
+/** Whether libc can be reached here (koffi installed, with a binary for this platform). */
+export function libcAvailable(): boolean {
+  try { load(); return true; } catch { return false; }
+}
+
+const names = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
+/** errno's name (EADDRINUSE), of the last call or of a returned error number. */
+export const errnoName = (n: number = koffi?.errno() ?? 0): string => names.get(n) ?? `errno ${n}`;
