@@ -15,7 +15,9 @@
 // own pipeline without the stand-in host's work (nothing answers then).
 // The answer prober runs at nice 19 and polls every 50 ms, so it takes little from the cluster.
 //
-// --cpu adds where the CPU went from the creates until all were Ready, by process.
+// --cpu adds where the CPU went from the creates until all were Ready (and answering), by process.
+// Profiling: BENCH_UP_NODE_FLAGS='--cpu-prof --cpu-prof-dir=DIR' runs `up` (the control plane) under
+// those node flags; KUBESVC_SELF_COMMAND='["node","--cpu-prof","--cpu-prof-dir=DIR","bin/kubesvc.js"]' the agents.
 //
 // Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods] [--cpu]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -275,7 +277,7 @@ for (const n of NODE_COUNTS) {
   if (r.podProcs?.rss.length) console.log(`  pod processes           ${r.podProcs.rss.length} (${values['sleep-pods'] ? 'sleep' : 'stand-in holders'}), ${each(r.podProcs)}`);
   if (r.hosts?.rss.length) console.log(`  stand-in hosts          ${r.hosts.rss.length} (one per node, serving every stand-in pod), ${each(r.hosts)}`);
   if (r.cpu) {
-    console.log(`  CPU from the creates to all Ready: ${fmt(r.cpu.busyMs)} busy on the machine in ${fmt(r.cpu.wallMs)}; per ${N_PODS} pods, by process:`);
+    console.log(`  CPU from the creates until all were Ready${values['sleep-pods'] ? '' : ' and answering'}: ${fmt(r.cpu.busyMs)} busy on the machine in ${fmt(r.cpu.wallMs)}; per ${N_PODS} pods, by process:`);
     for (const row of r.cpu.rows.filter((x) => x.ms >= 10)) console.log(`    ${fmt(row.ms).padStart(10)}  ${fmt(row.ms / N_PODS).padStart(8)}/pod  ${row.label}`);
   }
   console.log(`  idle PSS control plane  ${opt(r.cpPss, mib)}, agents ${r.agentPss.map(mib).join(', ')}   (RSS counts the node binary's shared pages in full in every process; PSS splits them)`);
