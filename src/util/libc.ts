@@ -1,6 +1,6 @@
 // A few libc calls Node.js does not offer (setns, posix_spawn), through koffi.
-// Loaded on first use, so a platform without koffi's prebuilt binary fails
-// with a clear message where it is needed, not at start.
+// Loaded on first use (the agent's process runner checks at its start), so a
+// platform without koffi's prebuilt binary gets a clear message where it matters.
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 
@@ -27,11 +27,6 @@ export function libc(decl: string): Fn {
   let f = fns.get(decl);
   if (!f) fns.set(decl, (f = load().func(decl)));
   return f;
-}
-
-/** Whether libc can be reached here (koffi installed, with a binary for this platform). */
-export function libcAvailable(): boolean {
-  try { load(); return true; } catch { return false; }
 }
 
 const names = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));

@@ -39,8 +39,10 @@ test('the holder runs in the pod; the ports are served from its namespace, with 
   const netns = new FakeNetNS();
   const { worker, runner, standins } = await fakeNodeWorker(client, dir, netns, spec, { name: 'standin-life' });
   await worker.start();
-  const [firstKey, first] = await until('the first serve', () => standins.serving.size === 1 && [...standins.serving][0]);
-  assert.deepEqual(runner.processes[0].spec.argv.slice(-STANDIN_HOLDER.length), STANDIN_HOLDER);
+  const [firstKey, first] = await until('the first serve and its holder', () => standins.serving.size === 1 && runner.processes.length === 1 && [...standins.serving][0]);
+  const argv = runner.processes[0].spec.argv;
+  assert.deepEqual(argv.slice(-STANDIN_HOLDER.length).map((a) => a.split('/').pop()), STANDIN_HOLDER);
+  assert.match(argv.at(-STANDIN_HOLDER.length)!, /^\//, 'the holder by absolute path, whatever the container\'s PATH');
   assert.deepEqual(runner.processes[0].spec.argv.slice(0, 4), ['ip', 'netns', 'exec', worker.netnsName], 'the holder runs in the pod netns');
   assert.equal(first.req.nsPath, `/run/netns/${worker.netnsName}`);
   assert.deepEqual(first.req.id, { pod: 'standin-life', namespace: 'default', node: 'n1', podIP: worker.podIP });
@@ -61,7 +63,7 @@ test('the holder runs in the pod; the ports are served from its namespace, with 
 test('the stand-in host dies: the holder is killed, so the container restarts and is served again', async () => {
   const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-lost' });
   await worker.start();
-  await until('the first serve', () => standins.serving.size === 1);
+  await until('the first serve and its holder', () => standins.serving.size === 1 && runner.processes.length === 1);
   standins.die();
   await until('a second holder served', () => runner.processes.length === 2 && standins.serving.size === 1);
   assert.deepEqual(runner.processes[0].signals, ['SIGKILL']);
@@ -69,13 +71,47 @@ test('the stand-in host dies: the holder is killed, so the container restarts an
   await worker.terminate(1000, 'gone');
 });
 
-test('a port the host cannot open fails the container, with the reason in its log', async () => {
+test('a port the host cannot open fails the container before any process starts, with the reason in its log', async () => {
   const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), { ...spec, restartPolicy: 'Never' }, { name: 'standin-busy' });
   standins.fail = 'listen tcp 0.0.0.0:8080: bind: EADDRINUSE';
   await worker.start();
+  assert.equal(standins.warmed, 1, 'the host is started while the sandbox is made');
   const rt = await until('the container to end', () => 'terminated' in worker.containers[0].rt.state && worker.containers[0].rt);
-  assert.deepEqual(runner.processes[0].signals, ['SIGKILL']);
-  assert.equal((rt.state as any).terminated.exitCode, 137);
+  assert.equal(runner.processes.length, 0, 'no holder without its ports');
+  assert.equal((rt.state as any).terminated.exitCode, 1);
+  assert.equal((rt.state as any).terminated.reason, 'Error');
   assert.match(readFileSync(worker.containers[0].logFile(false)!, 'utf8'), /stderr F stand-in: listen tcp 0\.0\.0\.0:8080: bind: EADDRINUSE/);
+  await worker.terminate(1000, 'gone');
+});
+
+test('a stand-in is served before its process starts: Running and Ready come with its ports', async () => {
+  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-order' });
+  let release!: () => void;
+  const serve = standins.serve.bind(standins);
+  standins.serve = async (k, r, l) => { await new Promise<void>((go) => (release = go)); return serve(k, r, l); };
+  await worker.start();
+  await until('the serve request', () => !!release);
+  assert.equal(runner.processes.length, 0, 'no process before the ports listen');
+  assert.ok('waiting' in worker.containers[0].rt.state && !worker.containers[0].rt.ready);
+  release();
+  await until('the holder', () => runner.processes.length === 1 && worker.containers[0].rt.ready);
+  await worker.terminate(1000, 'gone');
+  assert.equal(standins.serving.size, 0);
+});
+
+test('the host dies between serving and the process start: the container fails once and is served again', async () => {
+  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-race' });
+  const serve = standins.serve.bind(standins);
+  let calls = 0;
+  standins.serve = async (k, r, l) => {
+    const p = serve(k, r, l);
+    if (++calls === 1) standins.die(); // after the host said serving, before the holder runs
+    return p;
+  };
+  await worker.start();
+  const rt = await until('a served holder after the failure', () => runner.processes.length === 1 && standins.serving.size === 1 && worker.containers[0].rt);
+  assert.equal(calls, 2);
+  assert.equal((rt.lastState as any).terminated?.exitCode, 1, JSON.stringify(rt.lastState));
+  assert.match(readFileSync(worker.containers[0].logFile(true)!, 'utf8'), /stand-in: the stand-in host exited before the container started/);
   await worker.terminate(1000, 'gone');
 });

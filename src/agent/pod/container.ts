@@ -3,6 +3,7 @@
 // state for the pod status.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
 import { appendLogLine, captureLogs, logPath } from '../runtime/logs.js';
@@ -53,6 +54,8 @@ export class ContainerRunner {
   private probing = new Set<ProbeKind>();
   private exitWaiters: (() => void)[] = [];
   private killing = false;
+  private readonly reaped = new WeakSet<ProcessHandle>();
+  private readonly lostBeforeStart = new Set<string>();
 
   constructor(readonly spec: any, private readonly host: ContainerHost, prev?: any) {
     // After an agent restart the container starts again; its history carries over.
@@ -105,13 +108,44 @@ export class ContainerRunner {
       return;
     }
     this.launched = l;
+    const id = `kubesvc://${randomBytes(16).toString('hex')}`;
+    const req = l.standin;
+    if (!req) {
+      this.run(l, id);
+      return;
+    }
+    // A stand-in's ports listen before its process starts, so a Ready stand-in answers.
+    const attempt = this.attempt;
+    const stale = (): boolean => this.terminating || this.attempt !== attempt;
+    const fail = (e: Error): void => {
+      // As a server that cannot open its port: it logs why and exits with 1.
+      const log = logPath(this.host.logDir, this.spec.name, this.attempt);
+      mkdirSync(join(log, '..'), { recursive: true });
+      appendLogLine(log, 'stderr', `stand-in: ${e.message}`);
+      this.handle = undefined;
+      this.rt.containerID = id;
+      this.rt.state = { running: { startedAt: rfc3339() } };
+      this.exited(1);
+    };
+    this.host.standins.serve(id, req, () => this.lost(id)).then(
+      () => {
+        if (stale()) { this.host.standins.close(id); return; }
+        if (this.lostBeforeStart.delete(id)) { fail(new Error('the stand-in host exited before the container started')); return; }
+        const log = this.run(l, id);
+        appendLogLine(log, 'stdout', `stand-in for pod ${req.id.pod} listening on ${req.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}`);
+      },
+      (e: Error) => { if (!stale()) fail(e); },
+    );
+  }
+
+  /** Starts the container's process; returns its log file. */
+  private run(l: Launch, id: string): string {
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
     this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
     const h = this.handle;
     const log = logPath(this.host.logDir, this.spec.name, this.attempt);
     const logs = captureLogs(log, h.stdout, h.stderr);
-    this.rt.containerID = `kubesvc://${randomBytes(16).toString('hex')}`;
-    const served = l.standin && this.serveStandin(h, this.rt.containerID, l.standin, log);
+    this.rt.containerID = id;
     this.rt.state = { running: { startedAt: rfc3339() } };
     this.rt.started = !this.spec.startupProbe;
     this.rt.ready = this.rt.started && !this.spec.readinessProbe;
@@ -120,29 +154,34 @@ export class ContainerRunner {
     this.startProbes();
     this.host.changed();
     void h.exited.then(async (info) => {
-      if (served) this.host.standins.close(served);
+      this.reaped.add(h);
+      if (l.standin) {
+        this.host.standins.close(id);
+        // The stand-in program ends cleanly when asked to: SIGTERM to its holder is an exit with 0.
+        if (info.signal === 'SIGTERM') info = { code: 0, signal: null };
+      }
       // The last output may still be in the pipe; a child that kept it open must not hold the exit (or the agent's own) for long.
       await Promise.race([logs, new Promise((r) => setTimeout(r, 1000).unref())]);
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
+    return log;
   }
 
-  /** The stand-in's ports, served for as long as its process lives; a port it cannot open fails the container. */
-  private serveStandin(h: ProcessHandle, key: string, req: ServeRequest, log: string): string {
-    const current = (): boolean => h === this.handle && 'running' in this.rt.state;
-    this.host.standins.serve(key, req, () => { if (current()) h.kill('SIGKILL'); }).then(
-      () => appendLogLine(log, 'stdout', `stand-in for pod ${req.id.pod} listening on ${req.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}`),
-      (e: Error) => {
-        if (!current()) return;
-        appendLogLine(log, 'stderr', `stand-in: ${e.message}`);
-        h.kill('SIGKILL');
-      },
-    );
-    return key;
+  /** The stand-in host died: the holder of the ports it served goes too (not one already reaped: its pid may be another's now). */
+  private lost(id: string): void {
+    const h = this.handle;
+    if (h && this.rt.containerID === id) {
+      if (!this.reaped.has(h)) h.kill('SIGKILL');
+    } else {
+      this.lostBeforeStart.add(id); // served, but its process not started yet
+    }
   }
 
   private onExit(h: ProcessHandle, exitCode: number, signal?: string): void {
-    if (h !== this.handle) return;
+    if (h === this.handle) this.exited(exitCode, signal);
+  }
+
+  private exited(exitCode: number, signal?: string): void {
     this.stopProbes();
     const startedAt = 'running' in this.rt.state ? this.rt.state.running.startedAt : rfc3339();
     this.rt.state = {

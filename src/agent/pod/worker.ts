@@ -23,6 +23,7 @@ import { computePodStatus } from './status.js';
 import { containerNice } from './cpu-priority.js';
 import type { FifoLimiter } from '../../util/fifo-limiter.js';
 import type { StandinService } from '../standin/host-client.js';
+import { which } from '../../util/which.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
@@ -59,6 +60,10 @@ export interface WorkerDeps {
   standins: StandinService;
   onDone(uid: string): void;
 }
+
+// The holder by absolute path, so a container's own PATH cannot hide it.
+let holderPath: string | undefined;
+const standinHolder = (): string[] => [(holderPath ??= which(STANDIN_HOLDER[0], process.env.PATH ?? DEFAULT_PATH) ?? STANDIN_HOLDER[0]), ...STANDIN_HOLDER.slice(1)];
 
 export class PodWorker {
   readonly uid: string;
@@ -109,6 +114,8 @@ export class PodWorker {
   }
 
   async start(): Promise<void> {
+    // The node's stand-in host boots while the sandbox is made, not after it.
+    if ((this.pod.spec?.containers ?? []).some((c: any) => containerProgram(c).kind === 'standin')) this.d.standins.warm();
     // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
     const early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
     try {
@@ -158,7 +165,7 @@ export class PodWorker {
     const standin = prog.kind === 'standin'
       ? { nsPath: `/run/netns/${this.netnsName}`, ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
       : undefined;
-    const argv = prog.kind === 'exec' ? prog.argv : STANDIN_HOLDER;
+    const argv = prog.kind === 'exec' ? prog.argv : standinHolder();
     return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec), standin };
   }
 

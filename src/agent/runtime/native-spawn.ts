@@ -6,10 +6,10 @@
 // the agent's size, against 0.8 ms. The child starts as libuv's does: signals
 // at their defaults and unblocked (Node ignores SIGPIPE; a shell pipeline in a
 // container must not inherit that), its own session when detached.
-import { accessSync, constants as fsc } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { errnoName, libc } from '../../util/libc.js';
+import { which } from '../../util/which.js';
 import type { ExitInfo } from './process.js';
 
 const O_RDONLY = 0, O_CLOEXEC = 0o2000000, WNOHANG = 1;
@@ -17,26 +17,36 @@ const POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_S
 // Opaque glibc types, sized generously (x86_64: 80, 336 and 128 bytes).
 const FILE_ACTIONS_BYTES = 256, ATTR_BYTES = 1024, SIGSET_BYTES = 256;
 
-const c = {
-  pipe2: (fds: Int32Array, flags: number): number => libc('int pipe2(_Out_ int *fds, int flags)')(fds, flags),
-  close: (fd: number): number => libc('int close(int fd)')(fd),
-  faInit: (fa: Buffer): number => libc('int posix_spawn_file_actions_init(void *fa)')(fa),
-  faDestroy: (fa: Buffer): number => libc('int posix_spawn_file_actions_destroy(void *fa)')(fa),
-  faDup2: (fa: Buffer, fd: number, to: number): number => libc('int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)')(fa, fd, to),
-  faOpen: (fa: Buffer, fd: number, path: string, flags: number): number =>
-    libc('int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int oflag, uint32_t mode)')(fa, fd, path, flags, 0),
-  faChdir: (fa: Buffer, dir: string): number => libc('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)')(fa, dir),
-  attrInit: (at: Buffer): number => libc('int posix_spawnattr_init(void *at)')(at),
-  attrDestroy: (at: Buffer): number => libc('int posix_spawnattr_destroy(void *at)')(at),
-  attrFlags: (at: Buffer, flags: number): number => libc('int posix_spawnattr_setflags(void *at, short flags)')(at, flags),
-  attrSigDefault: (at: Buffer, set: Buffer): number => libc('int posix_spawnattr_setsigdefault(void *at, const void *set)')(at, set),
-  attrSigMask: (at: Buffer, set: Buffer): number => libc('int posix_spawnattr_setsigmask(void *at, const void *set)')(at, set),
-  sigFill: (set: Buffer): number => libc('int sigfillset(void *set)')(set),
-  sigEmpty: (set: Buffer): number => libc('int sigemptyset(void *set)')(set),
-  spawnp: (pid: Int32Array, file: string, fa: Buffer, at: Buffer, argv: (string | null)[], envp: (string | null)[]): number =>
-    libc('int posix_spawnp(_Out_ int *pid, const char *file, void *fa, void *at, const char **argv, const char **envp)')(pid, file, fa, at, argv, envp),
-  waitpid: (pid: number, status: Int32Array, options: number): number => libc('int waitpid(int pid, _Out_ int *status, int options)')(pid, status, options),
+const DECL = {
+  pipe2: 'int pipe2(_Out_ int *fds, int flags)',
+  close: 'int close(int fd)',
+  faInit: 'int posix_spawn_file_actions_init(void *fa)',
+  faDestroy: 'int posix_spawn_file_actions_destroy(void *fa)',
+  faDup2: 'int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)',
+  faOpen: 'int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int oflag, uint32_t mode)',
+  faChdir: 'int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)', // glibc 2.29
+  attrInit: 'int posix_spawnattr_init(void *at)',
+  attrDestroy: 'int posix_spawnattr_destroy(void *at)',
+  attrFlags: 'int posix_spawnattr_setflags(void *at, short flags)',
+  attrSigDefault: 'int posix_spawnattr_setsigdefault(void *at, const void *set)',
+  attrSigMask: 'int posix_spawnattr_setsigmask(void *at, const void *set)',
+  sigFill: 'int sigfillset(void *set)',
+  sigEmpty: 'int sigemptyset(void *set)',
+  spawn: 'int posix_spawn(_Out_ int *pid, const char *path, void *fa, void *at, const char **argv, const char **envp)',
+  waitpid: 'int waitpid(int pid, _Out_ int *status, int options)',
 };
+const c = Object.fromEntries(Object.entries(DECL).map(([k, d]) => [k, (...args: unknown[]) => libc(d)(...args)])) as Record<keyof typeof DECL, (...args: any[]) => number>;
+
+/** Whether this platform's libc has all of it (koffi installed; glibc 2.29 or later). */
+export function nativeSpawnAvailable(): boolean {
+  try {
+    for (const d of Object.values(DECL)) libc(d);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 
 export interface NativeSpawnSpec {
   argv: string[];
@@ -62,8 +72,11 @@ let sweeper: NodeJS.Timeout | undefined;
 function reap(): void {
   const status = new Int32Array(1);
   for (const [pid, resolve] of waiting) {
-    if (c.waitpid(pid, status, WNOHANG) !== pid) continue;
+    const r = c.waitpid(pid, status, WNOHANG);
+    if (r === 0) continue;
     waiting.delete(pid);
+    // -1: not ours to wait for (reaped elsewhere); its end is unknown, but it has ended.
+    if (r !== pid) { resolve({ code: 128, signal: null }); continue; }
     const st = status[0], sig = st & 0x7f;
     resolve(sig === 0 ? { code: (st >> 8) & 0xff, signal: null } : { code: null, signal: signalNames.get(sig) ?? 'SIGKILL' });
   }
@@ -96,7 +109,7 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
       childEnds.push(r); parentEnds.push(w); stdinW = w;
       c.faDup2(fa, r, 0);
     } else {
-      c.faOpen(fa, 0, '/dev/null', O_RDONLY);
+      c.faOpen(fa, 0, '/dev/null', O_RDONLY, 0);
     }
     const [outR, outW] = pipe();
     childEnds.push(outW); parentEnds.push(outR);
@@ -111,8 +124,10 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     c.attrSigMask(at, none);
     c.attrFlags(at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (spec.detached ? POSIX_SPAWN_SETSID : 0));
     const pid = new Int32Array(1);
-    // posix_spawnp searches the PATH of the caller, not of envp: look argv[0] up in the child's own PATH.
-    const rc = c.spawnp(pid, resolveOnPath(spec.argv[0], spec.env.PATH), fa, at, [...spec.argv, null], [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null]);
+    // posix_spawnp would search the agent's PATH, not envp's: argv[0] is looked up on the child's own.
+    const file = which(spec.argv[0], spec.env.PATH);
+    if (!file) throw new Error(`spawn ${spec.argv[0]}: ENOENT`);
+    const rc = c.spawn(pid, file, fa, at, [...spec.argv, null], [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null]);
     if (rc !== 0) throw new Error(`spawn ${spec.argv[0]}: ${errnoName(rc)}`);
     const exited = new Promise<ExitInfo>((resolve) => waiting.set(pid[0], resolve));
     // Also polled: a SIGCHLD merged with another one. Held while children run, as a ChildProcess holds the event loop.
@@ -131,14 +146,4 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     c.faDestroy(fa);
     c.attrDestroy(at);
   }
-}
-
-/** execvp's lookup, against the child's PATH. */
-function resolveOnPath(file: string, path: string | undefined): string {
-  if (file.includes('/')) return file;
-  for (const dir of (path ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
-    const p = `${dir || '.'}/${file}`;
-    try { accessSync(p, fsc.X_OK); return p; } catch { /* next */ }
-  }
-  return file;
 }

@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { Readable, type Writable } from 'node:stream';
-import { libcAvailable } from '../../util/libc.js';
-import { nativeSpawn, type NativeChild } from './native-spawn.js';
+import { nativeSpawn, nativeSpawnAvailable, type NativeChild } from './native-spawn.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -60,7 +59,7 @@ export function exitCodeOf(e: ExitInfo): number {
 
 export class RealProcessRunner implements ProcessRunner {
   /** posix_spawn for containers where libc is reachable (native-spawn.ts), else child_process. */
-  constructor(private readonly native = libcAvailable()) {}
+  constructor(private readonly native = nativeSpawnAvailable()) {}
 
   start(spec: ProcessSpec): ProcessHandle {
     if (this.native) return startNative(spec);

@@ -7,6 +7,10 @@ export class FakeStandins implements StandinService {
   /** An error to answer serve() with (a port in use, say). */
   fail: string | undefined;
 
+  warmed = 0;
+
+  warm(): void { this.warmed++; }
+
   async serve(key: string, req: ServeRequest, onLost: () => void): Promise<void> {
     this.log.push(`serve ${req.id.pod} ${req.ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`);
     if (this.fail) throw new Error(this.fail);

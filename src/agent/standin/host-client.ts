@@ -9,8 +9,12 @@ import { renice } from '../runtime/process.js';
 import type { FromHost, StandinPort, ToHost } from './protocol.js';
 import type { StandinIdentity } from './reply.js';
 
-/** The stand-ins weigh as BestEffort containers do (cpu-priority.ts), below the agent and control plane. */
-const HOST_NICE = 19;
+/**
+ * A stand-in container starts once the host has opened its ports, so the host
+ * weighs as the agent does: at BestEffort's nice 19 it starved behind a burst of
+ * pod starts and held each one up (the containers' own processes keep their QoS).
+ */
+const HOST_NICE = 0;
 const STOP_MS = 1000;
 
 export interface ServeRequest {
@@ -20,6 +24,8 @@ export interface ServeRequest {
 }
 
 export interface StandinService {
+  /** Starts the host ahead of a first serve (a pod with a stand-in is on its way). */
+  warm(): void;
   /** Resolves once the ports listen; onLost runs if the host dies while it serves them. */
   serve(key: string, req: ServeRequest, onLost: () => void): Promise<void>;
   close(key: string): void;
@@ -49,6 +55,10 @@ export class StandinHost implements StandinService {
       this.pending.set(key, { resolve: () => { this.serving.set(key, onLost); resolve(); }, reject });
       this.send(child, { op: 'serve', key, ...req });
     });
+  }
+
+  warm(): void {
+    if (!this.stopping) this.ensure();
   }
 
   close(key: string): void {

@@ -3,10 +3,12 @@
 // pod costs a few sockets here instead of a Node.js process of its own. The
 // agent starts it and talks to it over IPC; it ends with the agent.
 import { listenInNetns } from './netns-listen.js';
+import { closeSync } from 'node:fs';
 import { serveStandin, type Standin } from './server.js';
 import { socketsFor, type FromHost, type ToHost } from './protocol.js';
 
 const served = new Map<string, Standin>();
+const closeFd = (fd: number): void => { try { closeSync(fd); } catch { /* taken by a server already */ } };
 const reply = (m: FromHost): void => { process.send?.(m); };
 
 process.on('message', (m: ToHost) => {
@@ -17,7 +19,13 @@ process.on('message', (m: ToHost) => {
   }
   served.get(m.key)?.close();
   try {
-    served.set(m.key, serveStandin(m.id, listenInNetns(m.nsPath, socketsFor(m.ports))));
+    const fds = listenInNetns(m.nsPath, socketsFor(m.ports));
+    try {
+      served.set(m.key, serveStandin(m.id, fds));
+    } catch (e) {
+      for (const l of fds) closeFd(l.fd);
+      throw e;
+    }
     reply({ op: 'serving', key: m.key });
   } catch (e) {
     served.delete(m.key);

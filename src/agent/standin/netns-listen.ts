@@ -38,17 +38,18 @@ export interface Listener {
 
 /** One socket per (port, protocol) on 0.0.0.0 of the namespace at nsPath; all or none. */
 export function listenInNetns(nsPath: string, wanted: { port: number; protocol: 'TCP' | 'UDP' }[]): Listener[] {
-  const target = openSync(nsPath, 'r');
-  const home = openSync('/proc/thread-self/ns/net', 'r');
   const made: Listener[] = [];
+  let target = -1, home = -1;
   try {
+    target = openSync(nsPath, 'r');
+    home = openSync('/proc/thread-self/ns/net', 'r');
     if (c.setns(target, CLONE_NEWNET) !== 0) throw new Error(`cannot enter ${nsPath}: ${errnoName()}`);
     try {
       for (const w of wanted) {
         const fd = c.socket(AF_INET, (w.protocol === 'TCP' ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) throw new Error(`socket: ${errnoName()}`);
         made.push({ ...w, fd });
-        if (w.protocol === 'TCP') c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, Buffer.from([1, 0, 0, 0]), 4);
+        if (w.protocol === 'TCP' && c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, Buffer.from([1, 0, 0, 0]), 4) !== 0) throw new Error(`setsockopt: ${errnoName()}`);
         if (c.bind(fd, anyAddr(w.port), 16) !== 0) throw new Error(`listen ${w.protocol.toLowerCase()} 0.0.0.0:${w.port}: bind: ${errnoName()}`);
         if (w.protocol === 'TCP' && c.listen(fd, BACKLOG) !== 0) throw new Error(`listen tcp 0.0.0.0:${w.port}: ${errnoName()}`);
       }
@@ -64,7 +65,7 @@ export function listenInNetns(nsPath: string, wanted: { port: number; protocol: 
     for (const l of made) c.close(l.fd);
     throw e;
   } finally {
-    closeSync(target);
-    closeSync(home);
+    if (target >= 0) closeSync(target);
+    if (home >= 0) closeSync(home);
   }
 }
