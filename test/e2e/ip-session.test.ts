@@ -63,7 +63,9 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
     assert.deepEqual(pidsInNetns(`/run/netns/${pod}`), [sleeper.pid], 'the one process inside the pod netns');
     assert.deepEqual(pidsInNetns(`/run/netns/${pod}-missing`), []);
     // The session's ip keeps no pod namespace open (iproute2 leaks the fd of a netns named in a command).
-    const ipPid = readdirSync('/proc').find((d) => /^\d+$/.test(d) && /ip\0-force\0-batch/.test(readFileSync(`/proc/${d}/cmdline`, 'latin1')) && readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid));
+    // (Any other process may exit while /proc is read.)
+    const proc = (path: string): string => { try { return readFileSync(path, 'latin1'); } catch { return ''; } };
+    const ipPid = readdirSync('/proc').find((d) => /^\d+$/.test(d) && /ip\0-force\0-batch/.test(proc(`/proc/${d}/cmdline`)) && proc(`/proc/${d}/stat`).split(') ')[1]?.split(' ')[1] === String(process.pid));
     assert.ok(ipPid, 'the session\'s ip process');
     const held = readdirSync(`/proc/${ipPid}/fd`).map((fd) => { try { return readlinkSync(`/proc/${ipPid}/fd/${fd}`); } catch { return ''; } }).filter((l) => l.startsWith('/run/netns/'));
     assert.deepEqual(held, []);
