@@ -5,7 +5,11 @@
 // pod replaced by its ReplicaSet, and Ctrl-C leaving nothing behind.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { KUBECTL } from '../support/kubectl.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   clientPod, clusterSkip, deployment, pods, readyPods, replies, service, standinSpec, startTestCluster, waitUntil,
   type PodInfo, type TestCluster, destroyCluster,
@@ -78,6 +82,16 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     assert.equal(e.stdout, 'out\n');
     assert.match(e.stderr, /err\n/);
     assert.match(e.stderr, /command terminated with exit code 3/);
+    // -i: stdin reaches the command and its end ends the command's input.
+    const i = await c.kubectl(['exec', '-i', client.name, '--', 'sh', '-c', 'tr a-z A-Z; echo end'], { input: 'hello\n' });
+    assert.equal(i.code, 0, i.stderr);
+    assert.equal(i.stdout, 'HELLO\nend\n');
+    // -t: kubectl wants a terminal of its own, so it runs under script; the command gets a pseudo-terminal and its exit code comes back.
+    const cache = mkdtempSync(join(tmpdir(), 'kubesvc-kcache-'));
+    const tty = spawnSync('script', ['-qfec', `${KUBECTL} --kubeconfig=${c.kubeconfig} --cache-dir=${cache} exec -it ${client.name} -- sh -c 'tty; exit 4'`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+    rmSync(cache, { recursive: true, force: true });
+    assert.match(tty.stdout, /\/dev\/pts\/\d+/, `${tty.stdout} ${tty.stderr}`);
+    assert.equal(tty.status, 4, `${tty.stdout} ${tty.stderr}`);
   });
 
   it('kubectl logs shows the output of the client and of a stand-in pod', async () => {
