@@ -31,7 +31,7 @@ import { RestClient, loadKubeconfig } from '../src/client/rest.js';
 import { kubectlRunner } from '../test/support/kubectl.js';
 import { percentile, fmt } from './support/client.js';
 import { pssMiB, rssMiB } from './support/processes.js';
-import { cpuBetween, cpuSnapshot } from './support/cpu-accounting.js';
+import { cpuBetween, cpuSnapshot, procStat, tickMs } from './support/cpu-accounting.js';
 import { clusterNames } from '../src/cluster/names.js';
 import { podNetnsName } from '../src/agent/net/names.js';
 
@@ -53,18 +53,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface Usage { rss: number[]; pss: number[]; cpuMs: number[] }
 
-const CLK_TCK_MS = (): number => 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-
 /** RSS, PSS and CPU so far of each process (exited ones left out). */
 function usage(pids: number[]): Usage {
   const u: Usage = { rss: [], pss: [], cpuMs: [] };
-  const tick = CLK_TCK_MS();
   for (const pid of pids) {
     try {
-      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      const { f } = procStat(pid);
       const rss = rssMiB(pid), pss = pssMiB(pid);
-      u.cpuMs.push((Number(stat[11]) + Number(stat[12])) * tick);
+      u.cpuMs.push((Number(f[11]) + Number(f[12])) * tickMs);
       u.rss.push(rss);
       u.pss.push(pss);
     } catch { /* exited */ }

@@ -7,7 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 interface ProcCpu { pid: number; ppid: number; comm: string; selfMs: number; reapedMs: number }
 export type CpuSnapshot = { at: number; busyMs: number; procs: Map<string, ProcCpu> };
 
-const tickMs = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+/** One clock tick of /proc/<pid>/stat's times, in ms. */
+export const tickMs = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** A process's comm and the /proc/<pid>/stat fields after it (state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]). */
+export function procStat(pid: string | number): { comm: string; f: string[] } {
+  const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return { comm: raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')), f: raw.slice(raw.lastIndexOf(')') + 2).split(' ') };
+}
 
 function machineBusyMs(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -29,10 +36,7 @@ export function cpuSnapshot(): CpuSnapshot {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const raw = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
-      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-      // Fields after the comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14) … starttime(19).
+      const { comm, f } = procStat(d); // starttime is f[19]
       procs.set(`${d}:${f[19]}`, { pid: Number(d), ppid: Number(f[1]), comm, selfMs: threadsOnCpuMs(d), reapedMs: (Number(f[13]) + Number(f[14])) * tickMs });
     } catch { /* exited */ }
   }

@@ -29,6 +29,23 @@ export function libc(decl: string): Fn {
   return f;
 }
 
+/**
+ * A set of libc functions from their declarations, each bound at its first call;
+ * available() tells whether this libc has every one (koffi installed, symbols present).
+ */
+export function libcFunctions<K extends string>(decls: Record<K, string>): { fn: Record<K, (...args: any[]) => number>; available(): boolean } {
+  const fn = Object.fromEntries(Object.entries<string>(decls).map(([k, d]) => [k, (...args: unknown[]) => libc(d)(...args)])) as Record<K, (...args: any[]) => number>;
+  const available = (): boolean => {
+    try {
+      for (const d of Object.values<string>(decls)) libc(d);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return { fn, available };
+}
+
 const names = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 /** errno's name (EADDRINUSE), of the last call or of a returned error number. */
 export const errnoName = (n: number = koffi?.errno() ?? 0): string => names.get(n) ?? `errno ${n}`;

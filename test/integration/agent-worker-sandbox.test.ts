@@ -2,31 +2,17 @@
 // faked (FakeNetNS, FakeProcessRunner): a pod deleted while it waits for its turn
 // to have its network made, or while that network is being made, leaves no
 // namespace, veth or address behind.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { FifoLimiter } from '../../src/util/fifo-limiter.js';
 import { Pods, resourcePath } from '../../src/client/resources.js';
-import { fakeNodeWorker } from '../support/worker-deps.js';
+import { fakeNode, holdCreatePod } from '../support/worker-deps.js';
 
-let srv: TestServer;
-let client: RestClient;
-let dir: string;
-
-before(async () => {
-  srv = await startTestServer();
-  client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
-  dir = mkdtempSync(join(tmpdir(), 'kubesvc-worker-'));
-});
-after(async () => { client?.close(); await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
+const node = fakeNode('kubesvc-worker-');
 
 const setup = (name: string, netns: FakeNetNS, sandboxes: FifoLimiter) =>
-  fakeNodeWorker(client, dir, netns, { containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'] }] }, { name, sandboxes });
+  node.worker(netns, { containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'] }] }, { name, sandboxes });
 
 test('deleted while waiting for its turn: no network is made', async () => {
   const netns = new FakeNetNS();
@@ -49,13 +35,11 @@ test('deleted while its network is being made: the network is removed once made'
   const netns = new FakeNetNS();
   const { worker, ipam, runner } = await setup('wiring', netns, new FifoLimiter(1));
   // createPod takes a while; the delete (and its teardown) comes in meanwhile.
-  const create = netns.createPod.bind(netns);
-  let go!: () => void;
-  netns.createPod = async (p, b) => { await new Promise<void>((r) => (go = r)); return create(p, b); };
+  const slow = holdCreatePod(netns);
   const started = worker.start();
-  while (!go) await new Promise((r) => setTimeout(r, 5));
+  await slow.entered();
   await worker.terminate(0, 'gone');
-  go();
+  slow.release();
   await started;
   assert.equal(netns.namespaces.size, 0, netns.log.join('; '));
   assert.equal(netns.links.size, 0);
@@ -66,25 +50,23 @@ test('deleted while its network is being made: the network is removed once made'
 test('a slow network: the early Pending status carries no pod IP; the IP comes once the network is made', async () => {
   const netns = new FakeNetNS();
   const { worker } = await setup('slow-net', netns, new FifoLimiter(1));
-  const create = netns.createPod.bind(netns);
-  let go!: () => void;
-  netns.createPod = async (p, b) => { await new Promise<void>((r) => (go = r)); return create(p, b); };
+  const slow = holdCreatePod(netns);
   const started = worker.start();
   const path = resourcePath(Pods, 'default', 'slow-net');
   let early: any;
   for (let i = 0; i < 200 && !early?.status?.hostIP; i++) {
     await new Promise((r) => setTimeout(r, 10));
-    early = await client.get(path);
+    early = await node.client().get(path);
   }
   assert.equal(early.status.phase, 'Pending', JSON.stringify(early.status));
   assert.equal(early.status.hostIP, '172.30.9.11', 'the agent wrote this status');
   assert.equal(early.status.podIP, undefined, 'no IP before there is a network behind it');
-  go();
+  slow.release();
   await started;
   let later: any;
   for (let i = 0; i < 200 && !later?.status?.podIP; i++) {
     await new Promise((r) => setTimeout(r, 10));
-    later = await client.get(path);
+    later = await node.client().get(path);
   }
   assert.match(later.status.podIP ?? '', /^10\.244\.1\.\d+$/);
   await worker.terminate(0, 'gone');

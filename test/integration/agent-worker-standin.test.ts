@@ -2,27 +2,14 @@
 // the node's network, processes and stand-in host faked: its process is the
 // holder, its ports are served from the pod's namespace for as long as that
 // process lives, and a host that dies restarts the containers it served.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
+import { readFileSync } from 'node:fs';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { STANDIN_HOLDER } from '../../src/agent/pod/command.js';
-import { fakeNodeWorker } from '../support/worker-deps.js';
+import { fakeNode } from '../support/worker-deps.js';
 
-let srv: TestServer;
-let client: RestClient;
-let dir: string;
-
-before(async () => {
-  srv = await startTestServer();
-  client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
-  dir = mkdtempSync(join(tmpdir(), 'kubesvc-standin-'));
-});
-after(async () => { client?.close(); await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
+const node = fakeNode('kubesvc-standin-');
 
 async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
   for (let i = 0; i < 400; i++) {
@@ -37,7 +24,7 @@ const spec = { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPo
 
 test('the holder runs in the pod; the ports are served from its namespace, with a log line, until the process ends; a restart serves them again', async () => {
   const netns = new FakeNetNS();
-  const { worker, runner, standins } = await fakeNodeWorker(client, dir, netns, spec, { name: 'standin-life' });
+  const { worker, runner, standins } = await node.worker(netns, spec, { name: 'standin-life' });
   await worker.start();
   const [firstKey, first] = await until('the first serve and its holder', () => standins.serving.size === 1 && runner.processes.length === 1 && [...standins.serving][0]);
   const argv = runner.processes[0].spec.argv;
@@ -61,7 +48,7 @@ test('the holder runs in the pod; the ports are served from its namespace, with 
 });
 
 test('the stand-in host dies: the holder is killed, so the container restarts and is served again', async () => {
-  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-lost' });
+  const { worker, runner, standins } = await node.worker(new FakeNetNS(), spec, { name: 'standin-lost' });
   await worker.start();
   await until('the first serve and its holder', () => standins.serving.size === 1 && runner.processes.length === 1);
   standins.die();
@@ -72,7 +59,7 @@ test('the stand-in host dies: the holder is killed, so the container restarts an
 });
 
 test('a port the host cannot open fails the container before any process starts, with the reason in its log', async () => {
-  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), { ...spec, restartPolicy: 'Never' }, { name: 'standin-busy' });
+  const { worker, runner, standins } = await node.worker(new FakeNetNS(), { ...spec, restartPolicy: 'Never' }, { name: 'standin-busy' });
   standins.fail = 'listen tcp 0.0.0.0:8080: bind: EADDRINUSE';
   await worker.start();
   assert.equal(standins.warmed, 1, 'the host is started while the sandbox is made');
@@ -85,7 +72,7 @@ test('a port the host cannot open fails the container before any process starts,
 });
 
 test('a stand-in is served before its process starts: Running and Ready come with its ports', async () => {
-  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-order' });
+  const { worker, runner, standins } = await node.worker(new FakeNetNS(), spec, { name: 'standin-order' });
   let release!: () => void;
   const serve = standins.serve.bind(standins);
   standins.serve = async (k, r, l) => { await new Promise<void>((go) => (release = go)); return serve(k, r, l); };
@@ -100,7 +87,7 @@ test('a stand-in is served before its process starts: Running and Ready come wit
 });
 
 test('the host dies between serving and the process start: the container fails once and is served again', async () => {
-  const { worker, runner, standins } = await fakeNodeWorker(client, dir, new FakeNetNS(), spec, { name: 'standin-race' });
+  const { worker, runner, standins } = await node.worker(new FakeNetNS(), spec, { name: 'standin-race' });
   const serve = standins.serve.bind(standins);
   let calls = 0;
   standins.serve = async (k, r, l) => {

@@ -9,7 +9,7 @@ import type { ProcessRunner } from '../runtime/process.js';
 import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from './pod-batch.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
-import { bridgeMac } from './names.js';
+import { bridgeMac, netnsPath } from './names.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
 /** After a pod's netns name is gone, when its veth should be gone too. */
@@ -31,7 +31,7 @@ export function ownNetnsName(): string | undefined {
   try {
     const self = statSync('/proc/self/ns/net');
     for (const n of readdirSync('/run/netns')) {
-      const st = statSync(`/run/netns/${n}`);
+      const st = statSync(netnsPath(n));
       if (st.ino === self.ino && st.dev === self.dev) return n;
     }
   } catch { /* no named namespaces */ }
@@ -114,7 +114,7 @@ export class RealNetNS implements NetNS {
     await this.session.run(deletePodBatch(netns), 'lo', ALREADY_GONE);
     const t = setTimeout(() => {
       this.sweeps.delete(t);
-      if (existsSync(`/run/netns/${netns}`)) return; // the pod's sandbox was made again
+      if (existsSync(netnsPath(netns))) return; // the pod's sandbox was made again
       this.session.run([`link del ${veth}`], 'lo', ALREADY_GONE).catch((e) => console.error(`kubesvc agent: ${veth}: ${(e as Error).message}`));
     }, VETH_SWEEP_MS).unref();
     this.sweeps.add(t);
@@ -126,7 +126,7 @@ export class RealNetNS implements NetNS {
   }
 
   async netnsPids(netns: string): Promise<number[]> {
-    return pidsInNetns(`/run/netns/${netns}`);
+    return pidsInNetns(netnsPath(netns));
   }
 
   async listRoutes(within: string): Promise<Map<string, string>> {

@@ -20,6 +20,9 @@ export const BRIDGE = 'cbr0';
  */
 export const bridgeMac = (ip: string): string => ['02', '00', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 
+/** Where a named network namespace is mounted (`ip netns` names). */
+export const netnsPath = (name: string): string => `/run/netns/${name}`;
+
 /** Pod netns: the node's prefix plus a hash of the pod UID, e.g. ksvc-c1-node-1-p1a2b3c4d. */
 export const podNetnsName = (prefix: string, uid: string): string => `${prefix}-p${shortHash(uid)}`;
 

@@ -7,6 +7,7 @@
 // that named pod namespaces held every one of them alive. The node's netns is
 // named by a PID in it instead (the agent's own). Pure.
 import type { PodNetwork } from './netns.js';
+import { netnsPath } from './names.js';
 
 /**
  * A veth of this pod's name can only be left from an earlier sandbox of the same
@@ -26,7 +27,7 @@ export function podSideBatch(p: PodNetwork, nodePid: number): string[] {
 
 /** The pod side as one shell command; the netns name and the lines are ours (no quoting needed). */
 export function podSideScript(p: PodNetwork, nodePid: number): string {
-  return `nsenter --net=/run/netns/${p.netns} ip -batch - <<'KUBESVC_EOF'\n${podSideBatch(p, nodePid).join('\n')}\nKUBESVC_EOF`;
+  return `nsenter --net=${netnsPath(p.netns)} ip -batch - <<'KUBESVC_EOF'\n${podSideBatch(p, nodePid).join('\n')}\nKUBESVC_EOF`;
 }
 
 export function attachVethBatch(p: PodNetwork, bridge: string): string[] {

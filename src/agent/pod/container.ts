@@ -115,8 +115,7 @@ export class ContainerRunner {
       return;
     }
     // A stand-in's ports listen before its process starts, so a Ready stand-in answers.
-    const attempt = this.attempt;
-    const stale = (): boolean => this.terminating || this.attempt !== attempt;
+    // (Nothing restarts it meanwhile: without a process there is no exit; only a stop can intervene.)
     const fail = (e: Error): void => {
       // As a server that cannot open its port: it logs why and exits with 1.
       const log = logPath(this.host.logDir, this.spec.name, this.attempt);
@@ -124,17 +123,16 @@ export class ContainerRunner {
       appendLogLine(log, 'stderr', `stand-in: ${e.message}`);
       this.handle = undefined;
       this.rt.containerID = id;
-      this.rt.state = { running: { startedAt: rfc3339() } };
       this.exited(1);
     };
     this.host.standins.serve(id, req, () => this.lost(id)).then(
       () => {
-        if (stale()) { this.host.standins.close(id); return; }
+        if (this.terminating) { this.host.standins.close(id); return; }
         if (this.lostBeforeStart.delete(id)) { fail(new Error('the stand-in host exited before the container started')); return; }
         const log = this.run(l, id);
         appendLogLine(log, 'stdout', `stand-in for pod ${req.id.pod} listening on ${req.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}`);
       },
-      (e: Error) => { if (!stale()) fail(e); },
+      (e: Error) => { if (!this.terminating) fail(e); },
     );
   }
 

@@ -10,7 +10,7 @@ import { jsonEqual } from '../../api/object.js';
 import { rfc3339 } from '../../util/time.js';
 import type { NetNS } from '../net/netns.js';
 import { gatewayIP, type Cidr } from '../net/cidr.js';
-import { podNetnsName, podVethName, BRIDGE } from '../net/names.js';
+import { netnsPath, podNetnsName, podVethName, BRIDGE } from '../net/names.js';
 import type { ProcessRunner } from '../runtime/process.js';
 import { containerArgv, identityOf } from '../runtime/argv.js';
 import type { Backoff } from './backoff.js';
@@ -163,7 +163,7 @@ export class PodWorker {
     const identity = identityOf(this.pod, spec);
     if (identity.uid !== undefined && identity.uid !== 0 && !spec.env?.some((e: any) => e.name === 'HOME')) env.HOME = '/';
     const standin = prog.kind === 'standin'
-      ? { nsPath: `/run/netns/${this.netnsName}`, ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
+      ? { nsPath: netnsPath(this.netnsName), ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
       : undefined;
     const argv = prog.kind === 'exec' ? prog.argv : standinHolder();
     return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec), standin };

@@ -8,7 +8,7 @@
 // container must not inherit that), its own session when detached.
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { errnoName, libc } from '../../util/libc.js';
+import { errnoName, libcFunctions } from '../../util/libc.js';
 import { which } from '../../util/which.js';
 import type { ExitInfo } from './process.js';
 
@@ -35,18 +35,10 @@ const DECL = {
   spawn: 'int posix_spawn(_Out_ int *pid, const char *path, void *fa, void *at, const char **argv, const char **envp)',
   waitpid: 'int waitpid(int pid, _Out_ int *status, int options)',
 };
-const c = Object.fromEntries(Object.entries(DECL).map(([k, d]) => [k, (...args: unknown[]) => libc(d)(...args)])) as Record<keyof typeof DECL, (...args: any[]) => number>;
+const { fn: c, available } = libcFunctions(DECL);
 
 /** Whether this platform's libc has all of it (koffi installed; glibc 2.29 or later). */
-export function nativeSpawnAvailable(): boolean {
-  try {
-    for (const d of Object.values(DECL)) libc(d);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+export const nativeSpawnAvailable = available;
 
 export interface NativeSpawnSpec {
   argv: string[];

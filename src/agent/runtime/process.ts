@@ -58,11 +58,11 @@ export function exitCodeOf(e: ExitInfo): number {
 }
 
 export class RealProcessRunner implements ProcessRunner {
-  /** posix_spawn for containers where libc is reachable (native-spawn.ts), else child_process. */
-  constructor(private readonly native = nativeSpawnAvailable()) {}
+  /** posix_spawn for containers where this libc has it all (native-spawn.ts), else child_process; found out at the first start, not the agent's. */
+  private native: boolean | undefined;
 
   start(spec: ProcessSpec): ProcessHandle {
-    if (this.native) return startNative(spec);
+    if ((this.native ??= nativeSpawnAvailable())) return startNative(spec);
     const child = spawn(spec.argv[0], spec.argv.slice(1), {
       env: spec.env, cwd: spec.cwd, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
@@ -74,10 +74,7 @@ export class RealProcessRunner implements ProcessRunner {
     renice(pid, spec.nice, true);
     return {
       pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited,
-      kill(signal) {
-        if (pid <= 0) return;
-        try { process.kill(-pid, signal); } catch { try { process.kill(pid, signal); } catch { /* already gone */ } }
-      },
+      kill: (signal) => killGroup(pid, signal),
     };
   }
 
@@ -111,10 +108,14 @@ function startNative(spec: ProcessSpec): ProcessHandle {
   renice(pid, spec.nice, true);
   return {
     pid, stdout: child.stdout, stderr: child.stderr, stdin: child.stdin, exited: child.exited,
-    kill(signal) {
-      try { process.kill(-pid, signal); } catch { try { process.kill(pid, signal); } catch { /* already gone */ } }
-    },
+    kill: (signal) => killGroup(pid, signal),
   };
+}
+
+/** The process's group (it leads its own session), or the process if that fails. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  if (pid <= 0) return;
+  try { process.kill(-pid, signal); } catch { try { process.kill(pid, signal); } catch { /* already gone */ } }
 }
 
 /**

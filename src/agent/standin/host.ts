@@ -17,7 +17,6 @@ process.on('message', (m: ToHost) => {
     served.delete(m.key);
     return;
   }
-  served.get(m.key)?.close();
   try {
     const fds = listenInNetns(m.nsPath, socketsFor(m.ports));
     try {

@@ -7,20 +7,19 @@
 // other threads never leave. Needs CAP_SYS_ADMIN, as the agent has.
 import { closeSync, openSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { errnoName, libc } from '../../util/libc.js';
+import { errnoName, libcFunctions } from '../../util/libc.js';
 
 const AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1, SO_REUSEADDR = 2, CLONE_NEWNET = 0x40000000, BACKLOG = 511;
 
-const c = {
-  setns: (fd: number, nstype: number): number => libc('int setns(int fd, int nstype)')(fd, nstype),
-  socket: (domain: number, type: number, protocol: number): number => libc('int socket(int domain, int type, int protocol)')(domain, type, protocol),
-  setsockopt: (fd: number, level: number, name: number, val: Buffer, len: number): number =>
-    libc('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)')(fd, level, name, val, len),
-  bind: (fd: number, addr: Buffer, len: number): number => libc('int bind(int fd, const void *addr, uint32_t len)')(fd, addr, len),
-  listen: (fd: number, backlog: number): number => libc('int listen(int fd, int backlog)')(fd, backlog),
-  close: (fd: number): number => libc('int close(int fd)')(fd),
-};
+const { fn: c } = libcFunctions({
+  setns: 'int setns(int fd, int nstype)',
+  socket: 'int socket(int domain, int type, int protocol)',
+  setsockopt: 'int setsockopt(int fd, int level, int name, const void *val, uint32_t len)',
+  bind: 'int bind(int fd, const void *addr, uint32_t len)',
+  listen: 'int listen(int fd, int backlog)',
+  close: 'int close(int fd)',
+});
 
 /** struct sockaddr_in for 0.0.0.0:port (family in host order, port in network order). */
 function anyAddr(port: number): Buffer {
