@@ -1,6 +1,6 @@
 // kubesvc dns against a real API server: informers feed the index, and a Service
-// created, scaled or deleted through the API is answered (by dig, too) within
-// 100 ms. Everything listens on 127.0.0.1 with free ports.
+// created, scaled or deleted through the API is answered (by dig, too). How soon
+// is bench/dns-propagation's to measure. Everything listens on 127.0.0.1 with free ports.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -61,12 +61,11 @@ describe('dns with a real API server', () => {
     await api?.stop();
   });
 
-  it('answers a new Service within 100 ms of the create, and dig sees it', async () => {
+  it('answers a new Service after its create, and dig sees it', async () => {
     const name = 'web.default.svc.cluster.local';
     assert.equal((await ask(port, name)).rcode, 'NXDOMAIN');
     const created = await client.create(resourcePath(Services, 'default'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ name: 'http', port: 80 }], selector: { app: 'web' } } });
-    const ms = await until(port, name, (p) => p.rcode === 'NOERROR' && p.answers!.length === 1);
-    assert.ok(ms < 100, `visible after ${ms.toFixed(1)} ms`);
+    await until(port, name, (p) => p.rcode === 'NOERROR' && p.answers!.length === 1);
     const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', name]);
     assert.equal(stdout.trim(), created.spec.clusterIP);
     const srv = await run('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', 'SRV', `_http._tcp.${name}`]);
@@ -85,19 +84,16 @@ describe('dns with a real API server', () => {
     });
     const name = 'db.default.svc.cluster.local';
     let cur = await client.create(resourcePath(EndpointSlices, 'default'), slice(['10.244.1.5']));
-    assert.ok((await until(port, name, (p) => ips(p).join() === '10.244.1.5')) < 100);
+    await until(port, name, (p) => ips(p).join() === '10.244.1.5');
     cur = await client.update(resourcePath(EndpointSlices, 'default', 'db-1'), { ...slice(['10.244.1.5', '10.244.1.6', '10.244.2.7']), metadata: { ...cur.metadata } });
-    const up = await until(port, name, (p) => ips(p).join() === '10.244.1.5,10.244.1.6,10.244.2.7');
-    assert.ok(up < 100, `scale up visible after ${up.toFixed(1)} ms`);
+    await until(port, name, (p) => ips(p).join() === '10.244.1.5,10.244.1.6,10.244.2.7');
     assert.deepEqual(ips(await ask(port, `db-2.${name}`)), ['10.244.2.7']);
     const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+short', '+time=1', '+tries=1', 'SRV', `_pg._tcp.${name}`]);
     assert.equal(stdout.trim().split('\n').sort().join('\n'), [0, 1, 2].map((i) => `0 33 5432 db-${i}.${name}.`).join('\n'));
     await client.update(resourcePath(EndpointSlices, 'default', 'db-1'), { ...slice(['10.244.2.7']), metadata: { ...cur.metadata, resourceVersion: undefined } });
-    const down = await until(port, name, (p) => ips(p).join() === '10.244.2.7');
-    assert.ok(down < 100, `scale down visible after ${down.toFixed(1)} ms`);
+    await until(port, name, (p) => ips(p).join() === '10.244.2.7');
     await client.delete(resourcePath(Services, 'default', 'db'));
-    const gone = await until(port, name, (p) => p.rcode === 'NXDOMAIN');
-    assert.ok(gone < 100, `delete visible after ${gone.toFixed(1)} ms`);
+    await until(port, name, (p) => p.rcode === 'NXDOMAIN');
   });
 
   it('answers ExternalName and namespace names from the watched namespaces', async () => {
