@@ -1,11 +1,13 @@
 // startAgent: wires one node agent. It runs inside its node's network
 // namespace: registers the Node, sets up the pod bridge and routes, runs the
 // pods bound to it and serves logs/exec on the node IP.
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RestClient, loadKubeconfig } from '../client/rest.js';
 import { EventRecorder } from '../client/events.js';
 import { EventQueue } from './pod/event-queue.js';
+import { QuietGate } from '../util/quiet-gate.js';
+import { LatestFile } from '../util/latest-file.js';
 import { ensureCredentials } from '../apiserver/auth/pki.js';
 import { NodeRegistrar } from './node/registrar.js';
 import { RealNetNS, openHostMountNs, ownNetnsName } from './net/ip-netns.js';
@@ -87,20 +89,20 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const registrar = new NodeRegistrar(client, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), kubeletPort });
     const ipamPath = join(dataDir, 'ipam.json');
     const ipam = loadIpam(ipamPath, cidrString(podCIDR));
-    // Allocations of pods that start together are saved once, at the end of the tick.
-    let saving = false;
-    const save = (): void => {
-      if (saving) return;
-      saving = true;
-      setImmediate(() => { saving = false; writeFileSync(`${ipamPath}.tmp`, JSON.stringify(ipam.state)); renameSync(`${ipamPath}.tmp`, ipamPath); });
-    };
+    // Allocations of pods that start together go out in few writes. Losing the last ones in a crash
+    // costs nothing: a restarted agent makes every sandbox again, and a pod then gets any free IP.
+    const ipamFile = new LatestFile(ipamPath, (e) => console.error(`kubesvc agent: ${ipamPath}: ${e.message}`));
+    stops.push(() => ipamFile.flush());
+    const save = (): void => ipamFile.save(() => JSON.stringify(ipam.state));
     // Stops after the pods (stops run in reverse), whose stand-ins it serves until then.
     const standins = new StandinHost();
+    const starting = new QuietGate();
     stops.push(() => standins.stop());
     const pods = new PodManager(client, {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),
       ipam: { allocate: (uid) => { const ip = ipam.allocate(uid); save(); return ip; }, release: (uid) => { ipam.release(uid); save(); } },
-      events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet'),
+      events: new EventQueue(new EventRecorder(client, 'kubelet', o.nodeName), 'kubelet', { gate: starting }),
+      starting,
       nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR, netnsPrefix: o.netnsPrefix ?? ownNetnsName() ?? `ksvc-${o.nodeName}`, sandboxes: new FifoLimiter(SANDBOX_CONCURRENCY),
       clusterDNS: o.clusterDNS ?? ['10.96.0.10'], clusterDomain: o.clusterDomain ?? 'cluster.local',
       nodeResolvConf: existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',

@@ -53,7 +53,7 @@ describe('event queue', () => {
         if (e.reason === 'r2') throw new Error('api down');
       },
     };
-    const q = new EventQueue(recorder, 'test', 2);
+    const q = new EventQueue(recorder, 'test', { concurrency: 2 });
     const errors: unknown[] = [];
     const orig = console.error;
     console.error = (...a: unknown[]) => errors.push(a);

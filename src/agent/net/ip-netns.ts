@@ -4,9 +4,8 @@
 // to `kubesvc down`, and reach the agent by mount propagation.
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { IpSession } from './ip-session.js';
-import { ShellSession } from './shell-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideScript } from './pod-batch.js';
+import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideBatch } from './pod-batch.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 import { bridgeMac, netnsPath } from './names.js';
@@ -41,10 +40,11 @@ export function ownNetnsName(): string | undefined {
 export class RealNetNS implements NetNS {
   /** Pod networks are wired through one long-lived `ip -batch` (node side in the launcher's mount namespace). */
   private readonly session: IpSession;
-  /** Runs each pod's side of the wiring inside its netns. */
-  private readonly shell = new ShellSession();
   /** Pending veth sweeps (deletePod); cancelled by close(), which must not be followed by a new session. */
   private readonly sweeps = new Set<NodeJS.Timeout>();
+
+  /** The node's netns, for the pod side to send the veth's node end to (pod-batch.ts). */
+  private readonly nodeNetnsFd = openSync('/proc/self/ns/net', 'r');
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
     // In the launcher's mount namespace (the fd becomes fd 3 of nsenter), or as is when we share it.
@@ -55,12 +55,12 @@ export class RealNetNS implements NetNS {
     for (const t of this.sweeps) clearTimeout(t);
     this.sweeps.clear();
     this.session.close();
-    this.shell.close();
+    closeSync(this.nodeNetnsFd);
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
-  private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean } = {}): Promise<string> {
-    const r = await this.runner.run(argv, { input: opts.input });
+  private async sh(argv: string[], opts: { input?: string; netns?: string; extraFds?: number[]; okCodes?: (stderr: string) => boolean } = {}): Promise<string> {
+    const r = await this.runner.run(argv, { input: opts.input, netns: opts.netns, extraFds: opts.extraFds });
     if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(argv, r.code, r.stderr);
     return r.stdout;
   }
@@ -85,21 +85,19 @@ export class RealNetNS implements NetNS {
   }
 
   /**
-   * The node side through the agent's one `ip -batch` session (ip-session.ts),
-   * the pod side through its one shell (shell-session.ts): the agent spawns no
-   * process per pod, as spawning blocks its event loop for milliseconds per
-   * process, which dominated when many pods start at once. The pod side enters
-   * only the network namespace (nsenter), not a mount namespace as `ip netns
-   * exec` does: tearing that down when the process exits waits for an RCU
-   * grace period, milliseconds per pod on a busy machine. The veth is made
-   * from the pod side, its node end named by the agent's PID (pod-batch.ts):
-   * the session's ip never opens a pod namespace, so it holds none alive.
-   * The namespace's unprivileged-port sysctl is set as each container starts
-   * (runtime/argv.ts), as containerd does.
+   * The node side through the agent's one `ip -batch` session (ip-session.ts);
+   * the pod side is an `ip -batch` started inside the pod's netns (the runner
+   * spawns it from a thread that entered the namespace, so no nsenter or shell
+   * runs, and no mount namespace is made: tearing one down when its process exits
+   * waits for an RCU grace period, milliseconds per pod on a busy machine). The
+   * veth is made from the pod side, its node end sent to the node's netns by an
+   * inherited fd (pod-batch.ts): the session's ip never opens a pod namespace, so it holds
+   * none alive. The namespace's unprivileged-port sysctl is set as each container
+   * starts (runtime/argv.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
     await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);
-    await this.shell.run(podSideScript(p, process.pid));
+    await this.sh(['ip', '-batch', '-'], { input: `${podSideBatch(p, '/proc/self/fd/3').join('\n')}\n`, netns: netnsPath(p.netns), extraFds: [this.nodeNetnsFd] });
     await this.session.run(attachVethBatch(p, bridge), p.veth);
   }
 

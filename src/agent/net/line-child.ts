@@ -1,7 +1,6 @@
-// The shared part of the agent's long-lived helper processes (ip-session.ts,
-// shell-session.ts): a child fed through stdin whose stdout and stderr, merged,
-// are read line by line. The caller keeps its jobs per child, so a child that
-// exits fails only its own.
+// The agent's long-lived helper process (ip-session.ts): a child fed through
+// stdin whose stdout and stderr, merged, are read line by line. The caller keeps
+// its jobs per child, so a child that exits fails only its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { splitLines } from '../runtime/logfmt.js';
 

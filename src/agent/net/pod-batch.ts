@@ -1,13 +1,13 @@
 // What wires one pod, in three steps: the node side names a new netns (`ip
-// -batch` lines); inside it (a shell script for nsenter) the veth is made with
-// its node end sent back to the node's netns, then loopback, address and
-// default route; the node side puts that end into the bridge (with hairpin).
+// -batch` lines); inside it (an `ip -batch` started in the netns) the veth is
+// made with its node end sent back to the node's netns, then loopback, address
+// and default route; the node side puts that end into the bridge (with hairpin).
 // The veth is made from inside the pod: `ip -batch` keeps open every netns it
 // resolves by name (iproute2 does not close the fd), so a long-lived session
-// that named pod namespaces held every one of them alive. The node's netns is
-// named by a PID in it instead (the agent's own). Pure.
+// that named pod namespaces held every one of them alive. The pod side names
+// the node's netns by an fd it inherits, not by the agent's PID: the agent's
+// main thread may be in another pod's netns when ip resolves that PID. Pure.
 import type { PodNetwork } from './netns.js';
-import { netnsPath } from './names.js';
 
 /**
  * A veth of this pod's name can only be left from an earlier sandbox of the same
@@ -16,18 +16,14 @@ import { netnsPath } from './names.js';
  */
 export const createNetnsBatch = (p: PodNetwork): string[] => [`link del ${p.veth}`, `netns add ${p.netns}`];
 
-export function podSideBatch(p: PodNetwork, nodePid: number): string[] {
+/** nodeNetns: how ip inside the pod names the node's netns, a PID or a path (/proc/self/fd/3 when it inherits an fd). */
+export function podSideBatch(p: PodNetwork, nodeNetns: number | string): string[] {
   return [
-    `link add eth0 type veth peer name ${p.veth} netns ${nodePid}`,
+    `link add eth0 type veth peer name ${p.veth} netns ${nodeNetns}`,
     'link set lo up', `addr add ${p.ip}/${p.prefixLen} dev eth0`, 'link set eth0 up',
     // Added while the node end is still down (the route is "linkdown" until then).
     `route add default via ${p.gateway} dev eth0`,
   ];
-}
-
-/** The pod side as one shell command; the netns name and the lines are ours (no quoting needed). */
-export function podSideScript(p: PodNetwork, nodePid: number): string {
-  return `nsenter --net=${netnsPath(p.netns)} ip -batch - <<'KUBESVC_EOF'\n${podSideBatch(p, nodePid).join('\n')}\nKUBESVC_EOF`;
 }
 
 export function attachVethBatch(p: PodNetwork, bridge: string): string[] {

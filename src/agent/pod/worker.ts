@@ -1,6 +1,7 @@
 // The lifecycle of one pod on this node: network sandbox, containers, status
 // writes, graceful termination and clean-up.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RestClient } from '../../client/rest.js';
 import { isConflictError, isNotFoundError } from '../../client/rest.js';
@@ -24,6 +25,7 @@ import { containerNice } from './cpu-priority.js';
 import type { FifoLimiter } from '../../util/fifo-limiter.js';
 import type { StandinService } from '../standin/host-client.js';
 import { which } from '../../util/which.js';
+import type { QuietGate } from '../../util/quiet-gate.js';
 
 /** How long a pod may wait for its sandbox before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
@@ -56,6 +58,8 @@ export interface WorkerDeps {
   allocatable: { cpu: string; memory: string };
   /** Limits how many pod networks are wired at once (in arrival order); unlimited when absent. */
   sandboxes?: FifoLimiter;
+  /** Held from a pod's start until its first status past Pending is written (the agent's events wait for it). */
+  starting?: QuietGate;
   services(): ServiceLike[];
   standins: StandinService;
   onDone(uid: string): void;
@@ -82,6 +86,7 @@ export class PodWorker {
   private dirty = false;
   private finished = false;
   private retry: NodeJS.Timeout | undefined;
+  private startHold: (() => void) | undefined;
 
   constructor(public pod: any, private readonly d: WorkerDeps) {
     this.uid = pod.metadata.uid;
@@ -114,6 +119,7 @@ export class PodWorker {
   }
 
   async start(): Promise<void> {
+    this.startHold ??= this.d.starting?.hold();
     // The node's stand-in host boots while the sandbox is made, not after it.
     if ((this.pod.spec?.containers ?? []).some((c: any) => containerProgram(c).kind === 'standin')) this.d.standins.warm();
     // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
@@ -122,6 +128,7 @@ export class PodWorker {
       await (this.d.sandboxes ? this.d.sandboxes.run(() => this.setupSandbox()) : this.setupSandbox());
     } catch (e) {
       clearTimeout(early);
+      this.endStart();
       if (this.terminating) return;
       this.syncStatus();
       this.d.events?.emit(this.pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${(e as Error).message}` });
@@ -144,13 +151,25 @@ export class PodWorker {
   private async setupSandbox(): Promise<void> {
     // Deleted while it waited for its turn: make nothing.
     if (this.terminating) throw new Error('pod is terminating');
-    this.podIP = this.d.ipam.allocate(this.uid);
-    await this.d.netns.createPod({ netns: this.netnsName, veth: this.veth, ip: this.podIP, prefixLen: this.d.podCIDR.bits, gateway: gatewayIP(this.d.podCIDR) }, BRIDGE);
+    const ip = (this.podIP = this.d.ipam.allocate(this.uid));
+    // The files go out on the thread pool while the network is made: with many pods at once,
+    // each synchronous mkdir and write held every other pod's work on the event loop.
+    await Promise.all([
+      this.d.netns.createPod({ netns: this.netnsName, veth: this.veth, ip, prefixLen: this.d.podCIDR.bits, gateway: gatewayIP(this.d.podCIDR) }, BRIDGE),
+      this.writeSandboxFiles(ip),
+    ]);
+  }
+
+  /** /etc/netns/<netns>/{resolv.conf,hosts} (bind-mounted by `ip netns exec`) and the containers' log directories. */
+  private async writeSandboxFiles(ip: string): Promise<void> {
     const dir = join(this.d.etcNetns, this.netnsName);
-    mkdirSync(dir, { recursive: true });
     const rc = podResolvConf(this.pod.spec, { namespace: this.pod.metadata.namespace, clusterDNS: this.d.clusterDNS, clusterDomain: this.d.clusterDomain, nodeResolvConf: this.d.nodeResolvConf });
-    writeFileSync(join(dir, 'resolv.conf'), renderResolvConf(rc));
-    writeFileSync(join(dir, 'hosts'), hostsFile(this.pod, [this.podIP], this.d.clusterDomain));
+    await mkdir(dir, { recursive: true });
+    await Promise.all([
+      writeFile(join(dir, 'resolv.conf'), renderResolvConf(rc)),
+      writeFile(join(dir, 'hosts'), hostsFile(this.pod, [ip], this.d.clusterDomain)),
+      ...this.containers.map((c) => mkdir(join(this.logDir, c.spec.name), { recursive: true })),
+    ]);
   }
 
   private launch(spec: any): Launch {
@@ -193,6 +212,7 @@ export class PodWorker {
     }
     this.graceDeadline = deadline;
     if (this.retry) clearTimeout(this.retry);
+    this.endStart();
     this.terminating = (async () => {
       await Promise.all(this.containers.map((c) => c.stop(graceMs)));
       await this.teardown();
@@ -248,6 +268,7 @@ export class PodWorker {
         try {
           const out = await this.d.client.patch(resourcePath(Pods, this.pod.metadata.namespace, this.pod.metadata.name, 'status'), { metadata: { uid: this.uid }, status }, 'merge');
           this.lastWritten = status;
+          if ((status as { phase?: string }).phase !== 'Pending') this.endStart();
           if (out?.metadata?.uid === this.uid && !this.pod.metadata.deletionTimestamp) this.pod = { ...this.pod, status: out.status };
         } catch (e) {
           // Gone, or replaced by a new pod of the same name (the uid in the patch is a precondition): not ours to write.
@@ -261,6 +282,11 @@ export class PodWorker {
       this.writing = false;
       this.flushWaiters.splice(0).forEach((w) => w());
     })();
+  }
+
+  private endStart(): void {
+    this.startHold?.();
+    this.startHold = undefined;
   }
 
   private flushWaiters: (() => void)[] = [];

@@ -10,6 +10,7 @@ import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { errnoName, libcFunctions } from '../../util/libc.js';
 import { which } from '../../util/which.js';
+import { withNetns } from '../../util/netns-thread.js';
 import type { ExitInfo } from './process.js';
 
 const O_RDONLY = 0, O_CLOEXEC = 0o2000000, WNOHANG = 1;
@@ -46,6 +47,10 @@ export interface NativeSpawnSpec {
   cwd?: string;
   stdin: boolean;
   detached: boolean;
+  /** A network namespace (path) to start the child in: the spawning thread enters it for the spawn. */
+  netns?: string;
+  /** Open fds the child gets as its fds 3, 4, ... (an fd already at its place is kept open too: glibc 2.29 clears its close-on-exec). */
+  extraFds?: number[];
 }
 
 export interface NativeChild {
@@ -80,6 +85,25 @@ function watchExits(): void {
   process.on('SIGCHLD', reap);
 }
 
+const ENOENT = constants.errno.ENOENT;
+/**
+ * Where argv[0] was found on a PATH: the agent starts the same few programs (ip, nsenter)
+ * for every container. A program that appears earlier on the PATH than the one found is
+ * not seen until the found one goes (execvp would see it at once).
+ */
+const found = new Map<string, string>();
+
+/** posix_spawnp would search the agent's PATH, not envp's: argv[0] is looked up on the child's own. */
+function lookUp(file: string, path: string | undefined, fresh: boolean): string | undefined {
+  const key = `${path}\0${file}`;
+  const hit = fresh ? undefined : found.get(key);
+  if (hit) return hit;
+  const p = which(file, path);
+  if (found.size > 512) found.clear();
+  if (p) found.set(key, p); else found.delete(key);
+  return p;
+}
+
 function pipe(): [number, number] {
   const fds = new Int32Array(2);
   if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new Error(`pipe2: ${errnoName()}`);
@@ -109,6 +133,7 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     childEnds.push(errW); parentEnds.push(errR);
     c.faDup2(fa, outW, 1);
     c.faDup2(fa, errW, 2);
+    (spec.extraFds ?? []).forEach((fd, i) => c.faDup2(fa, fd, 3 + i));
     if (spec.cwd) c.faChdir(fa, spec.cwd);
     c.sigFill(all);
     c.sigEmpty(none);
@@ -116,10 +141,15 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     c.attrSigMask(at, none);
     c.attrFlags(at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (spec.detached ? POSIX_SPAWN_SETSID : 0));
     const pid = new Int32Array(1);
-    // posix_spawnp would search the agent's PATH, not envp's: argv[0] is looked up on the child's own.
-    const file = which(spec.argv[0], spec.env.PATH);
-    if (!file) throw new Error(`spawn ${spec.argv[0]}: ENOENT`);
-    const rc = c.spawn(pid, file, fa, at, [...spec.argv, null], [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null]);
+    const envp = [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null];
+    const spawnIn = (file: string): number => {
+      const go = (): number => c.spawn(pid, file, fa, at, [...spec.argv, null], envp);
+      return spec.netns ? withNetns(spec.netns, 'kubesvc', go) : go();
+    };
+    let file = lookUp(spec.argv[0], spec.env.PATH, false);
+    let rc = file ? spawnIn(file) : ENOENT;
+    // A program that moved since it was looked up: once more, on a fresh look.
+    if (rc === ENOENT && (file = lookUp(spec.argv[0], spec.env.PATH, true))) rc = spawnIn(file);
     if (rc !== 0) throw new Error(`spawn ${spec.argv[0]}: ${errnoName(rc)}`);
     const exited = new Promise<ExitInfo>((resolve) => waiting.set(pid[0], resolve));
     // Also polled: a SIGCHLD merged with another one. Held while children run, as a ChildProcess holds the event loop.

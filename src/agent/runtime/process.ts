@@ -42,6 +42,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   extraFds?: number[];
   nice?: number;
+  /** Runs the program in this network namespace (a path such as /run/netns/NAME). */
+  netns?: string;
 }
 
 export interface ProcessRunner {
@@ -79,20 +81,51 @@ export class RealProcessRunner implements ProcessRunner {
   }
 
   run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
-      const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
-      renice(child.pid ?? -1, opts.nice, false);
-      let stdout = '', stderr = '';
-      child.stdout!.on('data', (c) => (stdout += c));
-      child.stderr!.on('data', (c) => (stderr += c));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-      child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout, stderr: stderr + e.message }); });
-      child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? exitCodeOf({ code, signal }), stdout, stderr }); });
-      child.stdin!.on('error', () => { /* child may not read its input */ });
-      child.stdin!.end(opts.input ?? '');
-    });
+    if ((this.native ??= nativeSpawnAvailable())) return runNative(argv, opts);
+    return runChild(opts.netns ? ['nsenter', `--net=${opts.netns}`, '--', ...argv] : argv, opts);
   }
+}
+
+function runChild(argv: string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
+    const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
+    renice(child.pid ?? -1, opts.nice, false);
+    let stdout = '', stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout, stderr: stderr + e.message }); });
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? exitCodeOf({ code, signal }), stdout, stderr }); });
+    child.stdin!.on('error', () => { /* child may not read its input */ });
+    child.stdin!.end(opts.input ?? '');
+  });
+}
+
+/** As runChild, through posix_spawn; in opts.netns without an nsenter (the spawning thread enters it). */
+async function runNative(argv: string[], opts: RunOptions): Promise<RunResult> {
+  const env = opts.env ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  let child: NativeChild;
+  try {
+    child = nativeSpawn({ argv, env, stdin: true, detached: false, netns: opts.netns, extraFds: opts.extraFds });
+  } catch (e) {
+    return { code: 127, stdout: '', stderr: (e as Error).message };
+  }
+  renice(child.pid, opts.nice, false);
+  const read = (s: Readable): Promise<string> => new Promise((resolve) => {
+    let out = '';
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => (out += c));
+    s.on('close', () => resolve(out));
+  });
+  const output = Promise.all([read(child.stdout), read(child.stderr)]);
+  const timer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ } }, opts.timeoutMs ?? 30_000);
+  child.stdin!.on('error', () => { /* child may not read its input */ });
+  child.stdin!.end(opts.input ?? '');
+  const exit = await child.exited;
+  clearTimeout(timer);
+  const [stdout, stderr] = await output;
+  return { code: exitCodeOf(exit), stdout, stderr };
 }
 
 function startNative(spec: ProcessSpec): ProcessHandle {
