@@ -26,7 +26,6 @@ export class QuietGate {
     if (this.busy === 0 || maxWaitMs <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== wake); resolve(); }, maxWaitMs);
-      t.unref();
       const wake = (): void => { clearTimeout(t); resolve(); };
       this.waiters.push(wake);
     });
