@@ -30,7 +30,7 @@ test('the holder runs in the pod; the ports are served from its namespace, with 
   const argv = runner.processes[0].spec.argv;
   assert.deepEqual(argv.slice(-STANDIN_HOLDER.length).map((a) => a.split('/').pop()), STANDIN_HOLDER);
   assert.match(argv.at(-STANDIN_HOLDER.length)!, /^\//, 'the holder by absolute path, whatever the container\'s PATH');
-  assert.deepEqual(runner.processes[0].spec.argv.slice(0, 4), ['ip', 'netns', 'exec', worker.netnsName], 'the holder runs in the pod netns');
+  assert.equal(runner.processes[0].spec.pod?.netns, worker.netnsName, 'the holder runs in the pod netns');
   assert.equal(first.req.nsPath, `/run/netns/${worker.netnsName}`);
   assert.deepEqual(first.req.id, { pod: 'standin-life', namespace: 'default', node: 'n1', podIP: worker.podIP });
   assert.deepEqual(first.req.ports, [{ port: 8080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }]);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, exitStatus, parseExecQuery, parseResize, selectProtocol } from '../../src/agent/server/channel.js';
 import { formatLogLine, parseLogLine, parseLogQuery, selectLines, renderLine } from '../../src/agent/runtime/logfmt.js';
-import { containerArgv, execArgv } from '../../src/agent/runtime/argv.js';
+import { asUser, containerArgv, execArgv, podPlacedArgv } from '../../src/agent/runtime/argv.js';
 
 describe('channel.k8s.io framing', () => {
   it('selects v5 over v4 and refuses others', () => {
@@ -48,9 +48,15 @@ describe('logs', () => {
 
 describe('argv', () => {
   it('container: netns, UTS hostname, setpriv user', () => {
-    const a = containerArgv('ns1', 'web-0', { uid: 1000, gid: 1000 }, ['sleep', '1']);
-    assert.deepEqual(a.slice(0, 4), ['ip', 'netns', 'exec', 'ns1']);
-    assert.deepEqual(a.slice(-9), ['setpriv', '--reuid', '1000', '--regid', '1000', '--clear-groups', '--', 'sleep', '1']);
+    const prog = asUser({ uid: 1000, gid: 1000 }, ['sleep', '1']);
+    assert.deepEqual(prog, ['setpriv', '--reuid', '1000', '--regid', '1000', '--clear-groups', '--', 'sleep', '1']);
+    assert.deepEqual(asUser({}, ['sleep', '1']), ['sleep', '1']);
+    const a = containerArgv({ netns: 'ns1', hostname: 'web-0' }, prog);
+    assert.deepEqual(a.slice(0, 7), ['ip', 'netns', 'exec', 'ns1', 'unshare', '--uts', '--']);
+    assert.equal(a[a.length - prog.length - 1], 'web-0', 'the hostname is $0 of the shell');
+    assert.deepEqual(a.slice(-prog.length), prog);
+    // From a thread already in the netns and UTS namespace, only the mount namespace is left.
+    assert.deepEqual(podPlacedArgv({ netns: 'ns1', hostname: 'web-0' }, prog), ['ip', 'netns', 'exec', 'ns1', ...prog]);
   });
   it('exec with tty uses script and quotes', () => {
     assert.deepEqual(execArgv(42, {}, ['echo', "it's"], true), ['nsenter', '-t', '42', '-m', '-u', '-n', '--', 'script', '-qfec', `echo 'it'\\''s'`, '/dev/null']);

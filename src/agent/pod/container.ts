@@ -12,11 +12,13 @@ import type { Backoff } from './backoff.js';
 import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
 import type { ProbeExecutor } from './probe-exec.js';
 import { shouldRestart, terminatedReason, type ContainerRuntime } from './status.js';
-import type { Identity } from '../runtime/argv.js';
+import type { Identity, PodPlacement } from '../runtime/argv.js';
 import type { ServeRequest, StandinService } from '../standin/host-client.js';
 
 export interface Launch {
+  /** The program, as the container's user. */
   argv: string[];
+  pod: PodPlacement;
   env: Record<string, string>;
   identity: Identity;
   /** CPU priority from the container's request (cpu-priority.ts). */
@@ -139,7 +141,7 @@ export class ContainerRunner {
   /** Starts the container's process; returns its log file. */
   private run(l: Launch, id: string): string {
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
-    this.handle = this.host.runner.start({ argv: l.argv, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
+    this.handle = this.host.runner.start({ argv: l.argv, pod: l.pod, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
     const h = this.handle;
     const log = logPath(this.host.logDir, this.spec.name, this.attempt);
     const logs = captureLogs(log, h.stdout, h.stderr);

@@ -13,7 +13,7 @@ import type { NetNS } from '../net/netns.js';
 import { gatewayIP, type Cidr } from '../net/cidr.js';
 import { netnsPath, podNetnsName, podVethName, BRIDGE } from '../net/names.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { containerArgv, identityOf } from '../runtime/argv.js';
+import { asUser, identityOf } from '../runtime/argv.js';
 import type { Backoff } from './backoff.js';
 import { containerProgram, STANDIN_HOLDER } from './command.js';
 import { ContainerRunner, type Launch } from './container.js';
@@ -185,7 +185,7 @@ export class PodWorker {
       ? { nsPath: netnsPath(this.netnsName), ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
       : undefined;
     const argv = prog.kind === 'exec' ? prog.argv : standinHolder();
-    return { argv: containerArgv(this.netnsName, hostname, identity, argv), env, identity, nice: containerNice(spec), standin };
+    return { argv: asUser(identity, argv), pod: { netns: this.netnsName, hostname }, env, identity, nice: containerNice(spec), standin };
   }
 
   /** A newer copy of the pod from the informer. */

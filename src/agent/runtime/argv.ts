@@ -20,19 +20,33 @@ const setpriv = (id: Identity): string[] =>
     ? []
     : ['setpriv', ...(id.uid !== undefined ? ['--reuid', String(id.uid)] : []), ...(id.gid !== undefined ? ['--regid', String(id.gid)] : []), '--clear-groups', '--'];
 
+/** Where a container's process goes: its pod's netns (by name under /run/netns) and hostname. */
+export interface PodPlacement {
+  netns: string;
+  hostname: string;
+}
+
+/** Ports below 1024 open to any user in the pod netns (containerd sets this for every container). */
+export const UNPRIVILEGED_PORTS_SYSCTL = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
+
 /**
- * A container's main process: netns → own UTS ns with the pod hostname →
- * ports below 1024 open to any user in the pod netns (containerd sets this
- * sysctl for every container) → user → program.
+ * A container's main process from a plain spawn: netns → own UTS ns with the
+ * pod hostname → the unprivileged-port sysctl → argv (the user's setpriv and program).
  */
-export function containerArgv(netns: string, hostname: string, id: Identity, argv: string[]): string[] {
+export function containerArgv(pod: PodPlacement, argv: string[]): string[] {
   return [
-    'ip', 'netns', 'exec', netns,
+    'ip', 'netns', 'exec', pod.netns,
     'unshare', '--uts', '--',
-    '/bin/sh', '-c', 'printf %s "$0" > /proc/sys/kernel/hostname && echo 0 > /proc/sys/net/ipv4/ip_unprivileged_port_start && exec "$@"', hostname,
-    ...setpriv(id), ...argv,
+    '/bin/sh', '-c', `printf %s "$0" > /proc/sys/kernel/hostname && echo 0 > ${UNPRIVILEGED_PORTS_SYSCTL} && exec "$@"`, pod.hostname,
+    ...argv,
   ];
 }
+
+/** The same from a thread already in the netns and a new UTS namespace with the sysctl set (process.ts). */
+export const podPlacedArgv = (pod: PodPlacement, argv: string[]): string[] => ['ip', 'netns', 'exec', pod.netns, ...argv];
+
+/** The container's user (securityContext) before its program. */
+export const asUser = (id: Identity, argv: string[]): string[] => [...setpriv(id), ...argv];
 
 export const shellQuote = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 

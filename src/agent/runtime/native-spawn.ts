@@ -49,6 +49,10 @@ export interface NativeSpawnSpec {
   detached: boolean;
   /** A network namespace (path) to start the child in: the spawning thread enters it for the spawn. */
   netns?: string;
+  /** With netns: the child also gets a new UTS namespace with this hostname. */
+  hostname?: string;
+  /** With netns: runs in the namespaces just before the spawn (a sysctl of the netns). */
+  inside?: () => void;
   /** Open fds the child gets as its fds 3, 4, ... (an fd already at its place is kept open too: glibc 2.29 clears its close-on-exec). */
   extraFds?: number[];
 }
@@ -144,7 +148,7 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     const envp = [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null];
     const spawnIn = (file: string): number => {
       const go = (): number => c.spawn(pid, file, fa, at, [...spec.argv, null], envp);
-      return spec.netns ? withNetns(spec.netns, 'kubesvc', go) : go();
+      return spec.netns ? withNetns(spec.netns, 'kubesvc', () => { spec.inside?.(); return go(); }, { hostname: spec.hostname }) : go();
     };
     let file = lookUp(spec.argv[0], spec.env.PATH, false);
     let rc = file ? spawnIn(file) : ENOENT;

@@ -2,9 +2,11 @@
 // their own process group so signals reach shells' children too.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { netnsPath } from '../net/names.js';
 import { setPriority } from 'node:os';
 import { Readable, type Writable } from 'node:stream';
 import { nativeSpawn, nativeSpawnAvailable, type NativeChild } from './native-spawn.js';
+import { containerArgv, podPlacedArgv, UNPRIVILEGED_PORTS_SYSCTL, type PodPlacement } from './argv.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -18,6 +20,8 @@ export interface ProcessSpec {
   stdin?: boolean;
   /** Nice value (see pod/cpu-priority.ts); unset keeps the agent's. */
   nice?: number;
+  /** Starts argv inside a pod: its netns (by name), its resolv.conf and hosts, a UTS namespace with this hostname. */
+  pod?: PodPlacement;
 }
 
 export interface ProcessHandle {
@@ -65,7 +69,8 @@ export class RealProcessRunner implements ProcessRunner {
 
   start(spec: ProcessSpec): ProcessHandle {
     if ((this.native ??= nativeSpawnAvailable())) return startNative(spec);
-    const child = spawn(spec.argv[0], spec.argv.slice(1), {
+    const argv = spec.pod ? containerArgv(spec.pod, spec.argv) : spec.argv;
+    const child = spawn(argv[0], argv.slice(1), {
       env: spec.env, cwd: spec.cwd, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<ExitInfo>((resolve) => {
@@ -131,7 +136,13 @@ async function runNative(argv: string[], opts: RunOptions): Promise<RunResult> {
 function startNative(spec: ProcessSpec): ProcessHandle {
   let child: NativeChild;
   try {
-    child = nativeSpawn({ argv: spec.argv, env: spec.env, cwd: spec.cwd, stdin: !!spec.stdin, detached: true });
+    // In a pod, the agent's thread makes the UTS namespace and sets the sysctl, so only
+    // `ip netns exec` (mount namespace, resolv.conf, hosts) runs before the program.
+    const pod = spec.pod;
+    child = nativeSpawn({
+      argv: pod ? podPlacedArgv(pod, spec.argv) : spec.argv, env: spec.env, cwd: spec.cwd, stdin: !!spec.stdin, detached: true,
+      ...(pod ? { netns: netnsPath(pod.netns), hostname: pod.hostname, inside: () => writeFileSync(UNPRIVILEGED_PORTS_SYSCTL, '0') } : {}),
+    });
   } catch (e) {
     // As child_process reports a program that cannot start: an exit with 127, after the reason on stderr.
     const stderr = Readable.from([`${(e as Error).message}\n`]);
