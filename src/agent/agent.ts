@@ -122,6 +122,9 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     stops.push(() => routes.stop());
 
     await pods.start();
+    // Nearly every pod kubesvc runs has a stand-in (images do not run here), and a host booting
+    // when a burst of them arrives holds up all of its first pods: it starts now, after the node registered.
+    standins.warm();
     stops.push(() => pods.stop());
 
     const proxy = o.startProxy && (await o.startProxy({ kubeconfig: o.kubeconfig, client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: cidrString(podCIDR), clusterCIDR }));

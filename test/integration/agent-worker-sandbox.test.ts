@@ -71,3 +71,26 @@ test('a slow network: the early Pending status carries no pod IP; the IP comes o
   assert.match(later.status.podIP ?? '', /^10\.244\.1\.\d+$/);
   await worker.terminate(0, 'gone');
 });
+
+test('a pod waiting its turn writes no early status; its first write comes with its containers running', async () => {
+  const netns = new FakeNetNS();
+  const sandboxes = new FifoLimiter(1);
+  let release!: () => void;
+  const busy = sandboxes.run(() => new Promise<void>((r) => (release = r)));
+  const { worker } = await setup('waits-turn', netns, sandboxes);
+  const path = resourcePath(Pods, 'default', 'waits-turn');
+  const started = worker.start();
+  // Well past the early-status delay, all of it spent waiting behind another pod's sandbox.
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal((await node.client().get(path)).status?.hostIP, undefined, 'no status was written while waiting');
+  release();
+  await busy;
+  await started;
+  let pod: any;
+  for (let i = 0; i < 200 && pod?.status?.phase !== 'Running'; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    pod = await node.client().get(path);
+  }
+  assert.equal(pod.status.phase, 'Running', JSON.stringify(pod.status));
+  await worker.terminate(0, 'gone');
+});

@@ -27,7 +27,7 @@ import type { StandinService } from '../standin/host-client.js';
 import { which } from '../../util/which.js';
 import type { QuietGate } from '../../util/quiet-gate.js';
 
-/** How long a pod may wait for its sandbox before a first (Pending) status is written. */
+/** How long a pod's sandbox may take, from its turn, before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
 /** How long a stopping agent waits for a pod's last status write. */
 const SHUTDOWN_STATUS_MS = 1000;
@@ -122,10 +122,16 @@ export class PodWorker {
     this.startHold ??= this.d.starting?.hold();
     // The node's stand-in host boots while the sandbox is made, not after it.
     if ((this.pod.spec?.containers ?? []).some((c: any) => containerProgram(c).kind === 'standin')) this.d.standins.warm();
-    // One status write once the containers run, instead of Pending then Running, unless the sandbox is slow.
-    const early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
+    // One status write once the containers run, instead of Pending then Running, unless the sandbox
+    // is slow to make. Timed from its turn, not from the pod's arrival: in a burst, a write for each
+    // pod still waiting its turn would only add to what every pod waits for.
+    let early: NodeJS.Timeout | undefined;
+    const sandbox = (): Promise<void> => {
+      early = setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
+      return this.setupSandbox();
+    };
     try {
-      await (this.d.sandboxes ? this.d.sandboxes.run(() => this.setupSandbox()) : this.setupSandbox());
+      await (this.d.sandboxes ? this.d.sandboxes.run(sandbox) : sandbox());
     } catch (e) {
       clearTimeout(early);
       this.endStart();
