@@ -102,3 +102,23 @@ test('the host dies between serving and the process start: the container fails o
   assert.match(readFileSync(worker.containers[0].logFile(true)!, 'utf8'), /stand-in: the stand-in host exited before the container started/);
   await worker.terminate(1000, 'gone');
 });
+
+test('a stand-in pod writes its status once, Running, after its ports opened: no Pending write while they open', async () => {
+  const { worker, standins } = await node.worker(new FakeNetNS(), spec, { name: 'standin-once' });
+  const statuses: any[] = [];
+  const client = node.client();
+  const list = await client.get('/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dstandin-once');
+  const w = client.watch(`/api/v1/namespaces/default/pods?watch=true&fieldSelector=metadata.name%3Dstandin-once&resourceVersion=${list.metadata.resourceVersion}`, (e) => {
+    if (e.type === 'MODIFIED' && e.object.status?.containerStatuses) statuses.push(e.object.status);
+  }, () => {});
+  try {
+    await worker.start();
+    await until('the pod Running', () => statuses.some((s) => s.phase === 'Running'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(standins.serving.size, 1);
+    assert.deepEqual(statuses.map((s) => s.phase), ['Running'], JSON.stringify(statuses.map((s) => s.containerStatuses[0].state)));
+  } finally {
+    w.close();
+    await worker.terminate(1000, 'gone');
+  }
+});

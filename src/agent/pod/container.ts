@@ -89,6 +89,12 @@ export class ContainerRunner {
     return 'running' in this.rt.state;
   }
 
+  /** A stand-in waiting for its ports: its state changes (and is written) once they open or fail. */
+  get awaitingPorts(): boolean {
+    return this.serving;
+  }
+  private serving = false;
+
   logFile(previous: boolean): string | undefined {
     if (!previous) return logPath(this.host.logDir, this.spec.name, this.attempt);
     return this.attempt > 0 ? logPath(this.host.logDir, this.spec.name, this.attempt - 1) : undefined;
@@ -127,7 +133,8 @@ export class ContainerRunner {
       this.rt.containerID = id;
       this.exited(1);
     };
-    this.host.standins.serve(id, req, () => this.lost(id)).then(
+    this.serving = true;
+    this.host.standins.serve(id, req, () => this.lost(id)).finally(() => { this.serving = false; }).then(
       () => {
         if (this.terminating) { this.host.standins.close(id); return; }
         if (this.lostBeforeStart.delete(id)) { fail(new Error('the stand-in host exited before the container started')); return; }

@@ -151,7 +151,10 @@ export class PodWorker {
     this.sandboxReady = true;
     this.wired = true;
     for (const c of this.containers) c.start();
-    this.syncStatus();
+    // A stand-in writes its state once its ports are open; a status before that (Pending) would be
+    // one more write per pod. Unless the node's stand-in host is slow to answer.
+    if (this.containers.some((c) => c.awaitingPorts)) setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
+    else this.syncStatus();
   }
 
   private async setupSandbox(): Promise<void> {
