@@ -11,12 +11,12 @@ import { RealProcessRunner } from '../../src/agent/runtime/process.js';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** Everything the process wrote, once its stdout has closed (its exit can come first). */
 async function output(h: { stdout: NodeJS.ReadableStream | null; exited: Promise<unknown> }): Promise<string> {
   let out = '';
   h.stdout!.setEncoding('utf8');
   h.stdout!.on('data', (c: string) => (out += c));
-  await h.exited;
-  await new Promise((r) => setImmediate(r));
+  await Promise.all([h.exited, new Promise((r) => h.stdout!.once('close', r))]);
   return out;
 }
 
