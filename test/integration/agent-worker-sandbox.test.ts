@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { FifoLimiter } from '../../src/util/fifo-limiter.js';
+import { QuietGate } from '../../src/util/quiet-gate.js';
 import { Pods, resourcePath } from '../../src/client/resources.js';
 import { fakeNode, holdCreatePod } from '../support/worker-deps.js';
 
@@ -92,5 +93,25 @@ test('a pod waiting its turn writes no early status; its first write comes with 
     pod = await node.client().get(path);
   }
   assert.equal(pod.status.phase, 'Running', JSON.stringify(pod.status));
+  await worker.terminate(0, 'gone');
+});
+
+test('a pod counts as starting until its containers were tried, even one that stays Pending (a missing Secret)', async () => {
+  const starting = new QuietGate();
+  const { worker } = await node.worker(new FakeNetNS(), {
+    containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'], env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'nope', key: 'pw' } } }] }],
+  }, { name: 'config-error', starting });
+  const started = worker.start();
+  assert.equal(starting.quiet, false, 'starting while its sandbox is made');
+  await started;
+  assert.equal((worker.containers[0].rt.state as any).waiting?.reason, 'CreateContainerConfigError');
+  assert.equal(starting.quiet, true, 'the agent\'s events no longer wait for this pod');
+  // Its status (Pending, the container waiting) is written all the same.
+  let pod: any;
+  for (let i = 0; i < 200 && !pod?.status?.containerStatuses; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    pod = await node.client().get(resourcePath(Pods, 'default', 'config-error'));
+  }
+  assert.equal(pod.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
   await worker.terminate(0, 'gone');
 });

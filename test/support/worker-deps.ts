@@ -14,10 +14,13 @@ import { Backoff } from '../../src/agent/pod/backoff.js';
 import { Ipam } from '../../src/agent/net/ipam.js';
 import { parseCidr } from '../../src/agent/net/cidr.js';
 import type { FifoLimiter } from '../../src/util/fifo-limiter.js';
+import type { QuietGate } from '../../src/util/quiet-gate.js';
 import { FakeStandins } from '../../src/agent/standin/fake-host.js';
 import { PodWorker, type WorkerDeps } from '../../src/agent/pod/worker.js';
 
-async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS, podSpec: any, o: { name: string; sandboxes?: FifoLimiter }) {
+interface WorkerOptions { name: string; sandboxes?: FifoLimiter; starting?: QuietGate }
+
+async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS, podSpec: any, o: WorkerOptions) {
   const pod = await client.create(resourcePath(Pods, 'default'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: o.name }, spec: { nodeName: 'n1', ...podSpec } });
   const ipam = Ipam.empty('10.244.1.0/24');
   const runner = new FakeProcessRunner();
@@ -26,7 +29,7 @@ async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS,
   const deps: WorkerDeps = {
     client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(), ipam, nodeName: 'n1', nodeIP: '172.30.9.11',
     podCIDR: parseCidr('10.244.1.0/24'), netnsPrefix: 'ksvc-t-n1', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', nodeResolvConf: '',
-    dataDir: dir, etcNetns: join(dir, 'etc-netns'), allocatable: { cpu: '1', memory: '1Gi' }, sandboxes: o.sandboxes,
+    dataDir: dir, etcNetns: join(dir, 'etc-netns'), allocatable: { cpu: '1', memory: '1Gi' }, sandboxes: o.sandboxes, starting: o.starting,
     services: () => [], standins, onDone: () => undefined,
   };
   return { worker: new PodWorker(pod, deps), ipam, runner, standins };
@@ -45,7 +48,7 @@ export function fakeNode(prefix: string) {
   after(async () => { client?.close(); await srv?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
   return {
     client: (): RestClient => client!,
-    worker: (netns: FakeNetNS, podSpec: any, o: { name: string; sandboxes?: FifoLimiter }) => fakeNodeWorker(client!, dir, netns, podSpec, o),
+    worker: (netns: FakeNetNS, podSpec: any, o: WorkerOptions) => fakeNodeWorker(client!, dir, netns, podSpec, o),
   };
 }
 

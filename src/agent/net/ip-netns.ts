@@ -44,7 +44,7 @@ export class RealNetNS implements NetNS {
   private readonly sweeps = new Set<NodeJS.Timeout>();
 
   /** The node's netns, for the pod side to send the veth's node end to (pod-batch.ts). */
-  private readonly nodeNetnsFd = openSync('/proc/self/ns/net', 'r');
+  private nodeNetnsFd = openSync('/proc/self/ns/net', 'r');
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {
     // In the launcher's mount namespace (the fd becomes fd 3 of nsenter), or as is when we share it.
@@ -55,7 +55,10 @@ export class RealNetNS implements NetNS {
     for (const t of this.sweeps) clearTimeout(t);
     this.sweeps.clear();
     this.session.close();
-    closeSync(this.nodeNetnsFd);
+    // -1 first: a pod side still to come fails instead of passing a number the kernel may reuse.
+    const fd = this.nodeNetnsFd;
+    this.nodeNetnsFd = -1;
+    closeSync(fd);
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
@@ -97,6 +100,7 @@ export class RealNetNS implements NetNS {
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
     await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);
+    if (this.nodeNetnsFd < 0) throw new Error('the agent is stopping');
     await this.sh(['ip', '-batch', '-'], { input: `${podSideBatch(p, '/proc/self/fd/3').join('\n')}\n`, netns: netnsPath(p.netns), extraFds: [this.nodeNetnsFd] });
     await this.session.run(attachVethBatch(p, bridge), p.veth);
   }

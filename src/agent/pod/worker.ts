@@ -28,6 +28,8 @@ import type { QuietGate } from '../../util/quiet-gate.js';
 
 /** How long a pod's sandbox may take, from its turn, before a first (Pending) status is written. */
 const FIRST_STATUS_MS = 500;
+/** The longest a pod counts as starting (its events wait meanwhile) when a stand-in host does not answer. */
+const START_HOLD_MS = 10_000;
 /** How long a stopping agent waits for a pod's last status write. */
 const SHUTDOWN_STATUS_MS = 1000;
 
@@ -152,8 +154,15 @@ export class PodWorker {
     for (const c of this.containers) c.start();
     // A stand-in writes its state once its ports are open; a status before that (Pending) would be
     // one more write per pod. Unless the node's stand-in host is slow to answer.
-    if (this.containers.some((c) => c.awaitingPorts)) setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
-    else this.syncStatus();
+    if (this.containers.some((c) => c.awaitingPorts)) {
+      setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
+      // Its start ends with its first status past Pending, or here if the host never answers.
+      setTimeout(() => this.endStart(), START_HOLD_MS).unref();
+    } else {
+      this.syncStatus();
+      // Every container was tried (one that cannot start, such as a missing Secret, stays Pending for good).
+      this.endStart();
+    }
   }
 
   private async setupSandbox(): Promise<void> {

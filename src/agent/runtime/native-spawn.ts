@@ -137,7 +137,10 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     childEnds.push(errW); parentEnds.push(errR);
     c.faDup2(fa, outW, 1);
     c.faDup2(fa, errW, 2);
-    (spec.extraFds ?? []).forEach((fd, i) => c.faDup2(fa, fd, 3 + i));
+    const extra = spec.extraFds ?? [];
+    // The dup2s run in order: a source among the later targets would be overwritten before it is copied.
+    if (extra.some((fd, i) => fd >= 3 && fd < 3 + extra.length && fd !== 3 + i)) throw new Error(`spawn ${spec.argv[0]}: extra fds ${extra.join(',')} overlap their targets`);
+    extra.forEach((fd, i) => c.faDup2(fa, fd, 3 + i));
     if (spec.cwd) c.faChdir(fa, spec.cwd);
     c.sigFill(all);
     c.sigEmpty(none);

@@ -121,6 +121,7 @@ async function runNative(argv: string[], opts: RunOptions): Promise<RunResult> {
     let out = '';
     s.setEncoding('utf8');
     s.on('data', (c: string) => (out += c));
+    s.on('error', () => { /* a pipe error ends the output as close does */ });
     s.on('close', () => resolve(out));
   });
   const output = Promise.all([read(child.stdout), read(child.stderr)]);
