@@ -96,7 +96,7 @@ export class RealNetNS implements NetNS {
    * veth is made from the pod side, its node end sent to the node's netns by an
    * inherited fd (pod-batch.ts): the session's ip never opens a pod namespace, so it holds
    * none alive. The namespace's unprivileged-port sysctl is set as each container
-   * starts (runtime/argv.ts), as containerd does.
+   * starts (runtime/process.ts), as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
     await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);

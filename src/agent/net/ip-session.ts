@@ -6,8 +6,8 @@
 // "Command failed -:LINE" on the same stream (stderr is merged), which names the
 // job by its line numbers. If ip exits, its jobs in flight fail and the next
 // job starts a new one (line numbers and messages are per ip process).
-import type { ChildProcess } from 'node:child_process';
-import { spawnLineChild } from './line-child.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { splitLines } from '../runtime/logfmt.js';
 
 interface Job {
   first: number;
@@ -89,4 +89,19 @@ function finish(ip: Ip, j: Job): void {
   ip.unclaimed = [];
   if (j.errors.length) j.reject(new Error(j.errors.join('; ')));
   else j.resolve();
+}
+
+/** Starts argv (extraFds become its fds 3..) with stderr merged into stdout, read line by line. */
+function spawnLineChild(argv: string[], extraFds: number[], onLine: (line: string) => void, onExit: (why: string) => void): ChildProcess {
+  const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', ...argv], { stdio: ['pipe', 'pipe', 'ignore', ...extraFds] });
+  let rest = '';
+  child.stdin!.on('error', () => { /* exited; the exit handler settles its jobs */ });
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
+    const r = splitLines(rest, d);
+    rest = r.rest;
+    for (const l of r.lines) onLine(l);
+  });
+  child.on('exit', (code, signal) => onExit(signal ?? `code ${code}`));
+  return child;
 }

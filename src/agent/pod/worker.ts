@@ -59,7 +59,7 @@ export interface WorkerDeps {
   allocatable: { cpu: string; memory: string };
   /** Limits how many pod networks are wired at once (in arrival order); unlimited when absent. */
   sandboxes?: FifoLimiter;
-  /** Held from a pod's start until its first status past Pending is written (the agent's events wait for it). */
+  /** Held from a pod's start until its containers were tried (the agent's events wait for it). */
   starting?: QuietGate;
   services(): ServiceLike[];
   standins: StandinService;
@@ -114,7 +114,7 @@ export class PodWorker {
       podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
       graceMs: () => (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000,
       launch: (spec: any) => this.launch(spec),
-      changed: () => this.syncStatus(),
+      changed: () => { this.syncStatus(); this.endStartIfTried(); },
       event: (type: 'Normal' | 'Warning', reason: string, message: string) => this.d.events?.emit(this.pod, { type, reason, message }),
     };
   }
@@ -156,13 +156,12 @@ export class PodWorker {
     // one more write per pod. Unless the node's stand-in host is slow to answer.
     if (this.containers.some((c) => c.awaitingPorts)) {
       setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
-      // Its start ends with its first status past Pending, or here if the host never answers.
+      // Its start ends once its ports opened or failed (changed()), or here if the host never answers.
       setTimeout(() => this.endStart(), START_HOLD_MS).unref();
     } else {
       this.syncStatus();
-      // Every container was tried (one that cannot start, such as a missing Secret, stays Pending for good).
-      this.endStart();
     }
+    this.endStartIfTried();
   }
 
   private async setupSandbox(): Promise<void> {
@@ -285,7 +284,6 @@ export class PodWorker {
         try {
           const out = await this.d.client.patch(resourcePath(Pods, this.pod.metadata.namespace, this.pod.metadata.name, 'status'), { metadata: { uid: this.uid }, status }, 'merge');
           this.lastWritten = status;
-          if ((status as { phase?: string }).phase !== 'Pending') this.endStart();
           if (out?.metadata?.uid === this.uid && !this.pod.metadata.deletionTimestamp) this.pod = { ...this.pod, status: out.status };
         } catch (e) {
           // Gone, or replaced by a new pod of the same name (the uid in the patch is a precondition): not ours to write.
@@ -299,6 +297,14 @@ export class PodWorker {
       this.writing = false;
       this.flushWaiters.splice(0).forEach((w) => w());
     })();
+  }
+
+  /**
+   * A pod's start ends once its network is made and every container was tried: started, failed,
+   * or unable to start (a missing Secret keeps a pod Pending for good); not while a stand-in waits for its ports.
+   */
+  private endStartIfTried(): void {
+    if (this.wired && !this.containers.some((c) => c.awaitingPorts)) this.endStart();
   }
 
   private endStart(): void {

@@ -29,21 +29,18 @@ export interface PodPlacement {
 /** Ports below 1024 open to any user in the pod netns (containerd sets this for every container). */
 export const UNPRIVILEGED_PORTS_SYSCTL = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
 
-/**
- * A container's main process from a plain spawn: netns → own UTS ns with the
- * pod hostname → the unprivileged-port sysctl → argv (the user's setpriv and program).
- */
-export function containerArgv(pod: PodPlacement, argv: string[]): string[] {
-  return [
-    'ip', 'netns', 'exec', pod.netns,
-    'unshare', '--uts', '--',
-    '/bin/sh', '-c', `printf %s "$0" > /proc/sys/kernel/hostname && echo 0 > ${UNPRIVILEGED_PORTS_SYSCTL} && exec "$@"`, pod.hostname,
-    ...argv,
-  ];
-}
-
-/** The same from a thread already in the netns and a new UTS namespace with the sysctl set (process.ts). */
+/** A container's main process from a thread already in the pod's netns and a new UTS namespace, with the sysctl set (process.ts). */
 export const podPlacedArgv = (pod: PodPlacement, argv: string[]): string[] => ['ip', 'netns', 'exec', pod.netns, ...argv];
+
+/**
+ * The same from a plain spawn: netns → own UTS ns with the pod hostname → the
+ * unprivileged-port sysctl → argv (the user's setpriv and program).
+ */
+export const containerArgv = (pod: PodPlacement, argv: string[]): string[] => podPlacedArgv(pod, [
+  'unshare', '--uts', '--',
+  '/bin/sh', '-c', `printf %s "$0" > /proc/sys/kernel/hostname && echo 0 > ${UNPRIVILEGED_PORTS_SYSCTL} && exec "$@"`, pod.hostname,
+  ...argv,
+]);
 
 /** The container's user (securityContext) before its program. */
 export const asUser = (id: Identity, argv: string[]): string[] => [...setpriv(id), ...argv];

@@ -1,5 +1,5 @@
-// Container processes started with glibc's posix_spawn (through koffi) rather
-// than child_process. posix_spawn runs the child on the parent's memory until
+// The agent's processes (containers and its one-shot tools) started with glibc's
+// posix_spawn (through koffi) rather than child_process. posix_spawn runs the child on the parent's memory until
 // it execs (clone with CLONE_VM|CLONE_VFORK); libuv forks, which copies the
 // agent's page tables for every container and makes the agent fault on its own
 // writes afterwards: about 2 ms of CPU per start, measured here in a process of

@@ -1,5 +1,5 @@
-// The agent's side of the stand-in host (host.ts): starts it on the first
-// stand-in container, asks it to serve or stop serving a container's ports,
+// The agent's side of the stand-in host (host.ts): starts it when asked to
+// (warm) or at the first serve, asks it to serve or stop serving a container's ports,
 // and tells the containers it served when it dies, so they restart and are
 // served again by a new host.
 import { spawn, type ChildProcess } from 'node:child_process';
