@@ -20,10 +20,14 @@ export class CommandError extends Error {
   }
 }
 
-/** `File exists` / `Cannot find device` style answers, for idempotent callers. */
+/**
+ * `File exists` / `Cannot find device` style answers, for idempotent callers. `No such device` is the
+ * kernel's answer when a link vanished between ip's name lookup and the delete: a node namespace's
+ * removal takes its veth peer on the host with it, asynchronously.
+ */
 export const isExists = (e: unknown): boolean => e instanceof CommandError && /File exists|already exists/i.test(e.stderr);
 export const isMissing = (e: unknown): boolean =>
-  e instanceof CommandError && /Cannot find device|No such file|does not exist|Cannot remove namespace file|not found|No such process/i.test(e.stderr);
+  e instanceof CommandError && /Cannot find device|No such device|No such file|does not exist|Cannot remove namespace file|not found|No such process/i.test(e.stderr);
 
 const SEARCH = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
 

@@ -12,6 +12,7 @@ import { clusterNames, validateClusterName, IFNAMSIZ_MAX } from '../../src/clust
 import { makePlan, DEFAULTS, type PlanInput } from '../../src/cluster/plan.js';
 import { FakeIpCommand } from '../../src/cluster/fake-ip.js';
 import { HostNet } from '../../src/cluster/host-net.js';
+import { CommandError } from '../../src/cluster/ip.js';
 import { cleanupCluster } from '../../src/cluster/cleanup.js';
 import { dnsWorkers, kubeDnsDeployment, kubeDnsService } from '../../src/cluster/dns.js';
 
@@ -103,6 +104,32 @@ describe('HostNet with FakeIpCommand', () => {
       assert.deepEqual([again.netns, again.links, again.etcDirs], [[], [], []]);
     } finally {
       rmSync(etc, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  it('a host veth that vanishes between listing and deleting (its node namespace took it) is not an error', async () => {
+    // The kernel removes a deleted namespace's veth peers asynchronously: the host end can still be
+    // listed, then `ip link del` answers "No such device".
+    class RacingIp extends FakeIpCommand {
+      override async run(argv: string[]): Promise<string> {
+        if (argv[0] === 'link' && argv[1] === 'del' && argv[2] !== p.names.bridge) {
+          this.calls.push(argv);
+          throw new CommandError('ip', argv, 'RTNETLINK answers: No such device\n', 2);
+        }
+        return super.run(argv);
+      }
+    }
+    const ip = new RacingIp();
+    const net = new HostNet(ip);
+    const p = makePlan(base);
+    await net.createBridge(p.names.bridge, '172.30.0.1/24');
+    await ip.run(['link', 'add', p.nodes[0].veth, 'type', 'dummy']); // listed, but gone when deleted
+    const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-data-'));
+    try {
+      const r = await cleanupCluster('kubesvc', { ip, dataDir, etcNetnsDir: dataDir, graceMs: 10 });
+      assert.ok(ip.calls.some((a) => a.join(' ') === `link del ${p.nodes[0].veth}`), 'the veth delete was tried');
+      assert.ok(r.links.includes(p.names.bridge), 'and the bridge removed after it');
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
