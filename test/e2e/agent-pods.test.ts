@@ -155,21 +155,31 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     assert.equal((await kubelet('/pods/default/client/log', 'wrong')).status, 401);
 
     // exec over WebSocket v5: stdout, stderr, exit code on the error channel.
-    const frames: { ch: number; data: string }[] = [];
-    const q = new URLSearchParams([['container', 'c'], ['command', 'sh'], ['command', '-c'], ['command', 'echo out; echo err >&2; exit 3'], ['stdout', 'true'], ['stderr', 'true']]);
-    await new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(`wss://${NODE_IP}:10250/pods/default/client/exec?${q}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } });
-      ws.on('message', (d: Buffer) => frames.push({ ch: d[0], data: d.subarray(1).toString() }));
-      ws.on('close', () => resolve());
-      ws.on('error', reject);
-      ws.on('open', () => assert.equal(ws.protocol, 'v5.channel.k8s.io'));
-    });
-    const text = (ch: number): string => frames.filter((f) => f.ch === ch).map((f) => f.data).join('');
+    const exec = async (podName: string, container: string, script: string): Promise<(ch: number) => string> => {
+      const frames: { ch: number; data: string }[] = [];
+      const q = new URLSearchParams([['container', container], ['command', 'sh'], ['command', '-c'], ['command', script], ['stdout', 'true'], ['stderr', 'true']]);
+      await new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(`wss://${NODE_IP}:10250/pods/default/${podName}/exec?${q}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } });
+        ws.on('message', (d: Buffer) => frames.push({ ch: d[0], data: d.subarray(1).toString() }));
+        ws.on('close', () => resolve());
+        ws.on('error', reject);
+        ws.on('open', () => assert.equal(ws.protocol, 'v5.channel.k8s.io'));
+      });
+      return (ch) => frames.filter((f) => f.ch === ch).map((f) => f.data).join('');
+    };
+    const text = await exec('client', 'c', 'echo out; echo err >&2; exit 3');
     assert.equal(text(1), 'out\n');
     assert.equal(text(2), 'err\n');
     const st = JSON.parse(text(3));
     assert.equal(st.reason, 'NonZeroExitCode');
     assert.deepEqual(st.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+    // Into a stand-in (its holder starts without the pod's mounts): the pod's resolv.conf, hosts, hostname and network all the same.
+    const inWeb = await exec('web', 'web', 'cat /etc/resolv.conf; grep -c web /etc/hosts; hostname; ip -o -4 addr show dev eth0');
+    assert.equal(inWeb(2), '');
+    assert.match(inWeb(1), /nameserver 10\.96\.0\.10\n/);
+    assert.match(inWeb(1), /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\n/);
+    assert.match(inWeb(1), new RegExp(`\\n1\\nweb\\n\\d+: eth0 +inet ${web.status.podIP.replace(/\./g, '\\.')}/`));
+    assert.equal(JSON.parse(inWeb(3)).status, 'Success');
 
     // Readiness probe failure takes the pod out of Ready.
     rmSync(READY_FILE);

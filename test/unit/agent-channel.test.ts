@@ -57,8 +57,16 @@ describe('argv', () => {
     assert.deepEqual(a.slice(-prog.length), prog);
     // From a thread already in the netns and UTS namespace, only the mount namespace is left.
     assert.deepEqual(podPlacedArgv({ netns: 'ns1', hostname: 'web-0' }, prog), ['ip', 'netns', 'exec', 'ns1', ...prog]);
+    // A stand-in's holder skips even that; the plain-spawn chain still needs ip to enter the netns.
+    assert.deepEqual(podPlacedArgv({ netns: 'ns1', hostname: 'web-0', podEtc: false }, prog), prog);
+    assert.deepEqual(containerArgv({ netns: 'ns1', hostname: 'web-0', podEtc: false }, prog).slice(0, 4), ['ip', 'netns', 'exec', 'ns1']);
   });
   it('exec with tty uses script and quotes', () => {
-    assert.deepEqual(execArgv(42, {}, ['echo', "it's"], true), ['nsenter', '-t', '42', '-m', '-u', '-n', '--', 'script', '-qfec', `echo 'it'\\''s'`, '/dev/null']);
+    const target = { pid: 42, pod: { netns: 'ns1', hostname: 'web-0' } };
+    assert.deepEqual(execArgv(target, {}, ['echo', "it's"], true), ['nsenter', '-t', '42', '-m', '-u', '-n', '--', 'script', '-qfec', `echo 'it'\\''s'`, '/dev/null']);
+  });
+  it('exec into a container started without the pod mounts makes them and joins its UTS', () => {
+    const target = { pid: 42, pod: { netns: 'ns1', hostname: 'web-0', podEtc: false } };
+    assert.deepEqual(execArgv(target, { uid: 7 }, ['cat', '/etc/resolv.conf']), ['ip', 'netns', 'exec', 'ns1', 'nsenter', '-t', '42', '-u', '--', 'setpriv', '--reuid', '7', '--clear-groups', '--', 'cat', '/etc/resolv.conf']);
   });
 });

@@ -12,7 +12,7 @@ import type { Backoff } from './backoff.js';
 import { initialProbeState, observe, probeTiming, type ProbeKind, type ProbeState } from './probe-state.js';
 import type { ProbeExecutor } from './probe-exec.js';
 import { shouldRestart, terminatedReason, type ContainerRuntime } from './status.js';
-import type { Identity, PodPlacement } from '../runtime/argv.js';
+import type { ContainerTarget, Identity, PodPlacement } from '../runtime/argv.js';
 import type { ServeRequest, StandinService } from '../standin/host-client.js';
 
 export interface Launch {
@@ -83,6 +83,12 @@ export class ContainerRunner {
 
   get identity(): Identity {
     return this.launched?.identity ?? {};
+  }
+
+  /** What exec and exec probes join while the container runs. */
+  get target(): ContainerTarget | undefined {
+    const pid = this.pid;
+    return pid && this.launched ? { pid, pod: this.launched.pod } : undefined;
   }
 
   isRunning(): boolean {
@@ -265,11 +271,11 @@ export class ContainerRunner {
     if (this.probing.has(kind) || !this.isRunning() || this.terminating) return;
     if (kind !== 'startup' && this.spec.startupProbe && !this.rt.started) return;
     if (kind === 'startup' && this.rt.started) return;
-    const pid = this.pid!, h = this.handle;
+    const container = this.target!, h = this.handle;
     this.probing.add(kind);
     let outcome;
     try {
-      outcome = await this.host.probes.run(p, { podIP: this.host.podIP(), containerPid: pid, identity: this.identity, nice: this.nice, env: this.env, ports: this.spec.ports ?? [] }, t.timeoutSeconds * 1000);
+      outcome = await this.host.probes.run(p, { podIP: this.host.podIP(), container, identity: this.identity, nice: this.nice, env: this.env, ports: this.spec.ports ?? [] }, t.timeoutSeconds * 1000);
     } finally {
       this.probing.delete(kind);
     }

@@ -5,11 +5,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { ProcessRunner } from '../runtime/process.js';
-import { execArgv, type Identity } from '../runtime/argv.js';
+import { execArgv, type ContainerTarget, type Identity } from '../runtime/argv.js';
 
 export interface ProbeTarget {
   podIP: string;
-  containerPid: number;
+  container: ContainerTarget;
   identity: Identity;
   /** Exec probes run at the container's CPU priority. */
   nice?: number;
@@ -76,7 +76,7 @@ export class RealProbeExecutor implements ProbeExecutor {
   }
 
   private async exec(command: string[], t: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> {
-    const r = await this.runner.run(execArgv(t.containerPid, t.identity, command), { timeoutMs, env: t.env, nice: t.nice });
+    const r = await this.runner.run(execArgv(t.container, t.identity, command), { timeoutMs, env: t.env, nice: t.nice });
     return r.code === 0 ? { ok: true } : { ok: false, message: (r.stdout + r.stderr).trim() || `command exited ${r.code}` };
   }
 }

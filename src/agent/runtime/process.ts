@@ -138,7 +138,7 @@ function startNative(spec: ProcessSpec): ProcessHandle {
   let child: NativeChild;
   try {
     // In a pod, the agent's thread makes the UTS namespace and sets the sysctl, so only
-    // `ip netns exec` (mount namespace, resolv.conf, hosts) runs before the program.
+    // `ip netns exec` (mount namespace, resolv.conf, hosts) runs before the program, if that.
     const pod = spec.pod;
     child = nativeSpawn({
       argv: pod ? podPlacedArgv(pod, spec.argv) : spec.argv, env: spec.env, cwd: spec.cwd, stdin: !!spec.stdin, detached: true,

@@ -26,9 +26,10 @@ function runExec(ws: WebSocket, q: URLSearchParams, container: ContainerRunner |
   const protocol = ws.protocol;
   // The first (empty) message on the lowest writable channel tells the client the streams are up.
   ws.send(Buffer.from([o.stdout ? STDOUT : o.stderr ? STDERR : ERROR]));
-  if (!container || !container.pid) return sendStatus(ws, failureStatus(`container ${o.container ?? ''} is not running`));
+  const target = container?.target;
+  if (!container || !target) return sendStatus(ws, failureStatus(`container ${o.container ?? ''} is not running`));
   if (!o.command.length) return sendStatus(ws, failureStatus('you must specify at least one command for the container'));
-  const h = runner.start({ argv: execArgv(container.pid, container.identity, o.command, o.tty), env: container.env, stdin: o.stdin, nice: container.nice });
+  const h = runner.start({ argv: execArgv(target, container.identity, o.command, o.tty), env: container.env, stdin: o.stdin, nice: container.nice });
   h.stdin?.on('error', () => { /* process ended first */ });
   const pump = (s: NodeJS.ReadableStream | null, ch: number, on: boolean): Promise<void> =>
     new Promise((resolve) => {
