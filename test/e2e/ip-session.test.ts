@@ -1,15 +1,15 @@
 // The agent's long-lived `ip -batch` session against the real ip in a throwaway
 // namespace: jobs resolve in order, a failing line rejects only its own job with
 // ip's message, and the session survives it; a pod network's removal tolerates
-// what is already gone; the pod side runs inside the pod netns. pidsInNetns finds a
-// namespace's processes as `ip netns pids` does.
+// what is already gone; the pod side, sent over rtnetlink from inside the pod netns,
+// makes what ip makes. pidsInNetns finds a namespace's processes as `ip netns pids` does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { IpSession } from '../../src/agent/net/ip-session.js';
-import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideBatch } from '../../src/agent/net/pod-batch.js';
-import { RealProcessRunner } from '../../src/agent/runtime/process.js';
+import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
+import { wirePodSide } from '../../src/agent/net/rtnetlink.js';
 import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
 import { sleeperIn } from '../support/netns-sleeper.js';
 
@@ -47,18 +47,15 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
   // In the node netns and the host's mount namespace, like the agent's session (`ip -n` would
   // unshare a mount namespace, and a name deleted there stays mounted here).
   const s = new IpSession(['nsenter', `--net=/run/netns/${node}`, 'ip']);
-  const runner = new RealProcessRunner();
-  // Stands in for the agent: a process in the node netns whose PID names it.
-  const holder = await sleeperIn(node);
+  const nodeFd = openSync(`/run/netns/${node}`, 'r');
   let sleeper: ChildProcess | undefined;
   try {
     execFileSync('ip', ['-n', node, 'link', 'add', 'kbr0', 'type', 'bridge']);
     const net = { netns: pod, veth: 'kvd0', ip: '10.250.8.5', prefixLen: 24, gateway: '10.250.8.1' };
-    // createPod's three steps, the first two as the agent runs them.
+    // createPod's three steps, as the agent runs them.
     await s.run(createNetnsBatch(net), 'lo', ALREADY_GONE);
     sleeper = await sleeperIn(pod);
-    const side = await runner.run(['ip', '-batch', '-'], { input: `${podSideBatch(net, holder.pid!).join('\n')}\n`, netns: `/run/netns/${pod}` });
-    assert.equal(side.code, 0, side.stderr);
+    wirePodSide(net, `/run/netns/${pod}`, nodeFd);
 
     await s.run(attachVethBatch(net, 'kbr0'), 'kvd0');
     assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show', 'kvd0'], { encoding: 'utf8' }), /master kbr0/);
@@ -85,64 +82,39 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
     await assert.rejects(s.run(['link add kve0 type nosuchkind'], 'lo', ALREADY_GONE), /nosuchkind|not supported|Unknown|Error/i);
   } finally {
     s.close();
-    holder.kill('SIGKILL');
+    closeSync(nodeFd);
     sleeper?.kill('SIGKILL');
     execFileSync('ip', ['netns', 'del', node]);
     try { execFileSync('ip', ['netns', 'del', pod], { stdio: 'ignore' }); } catch { /* deleted by the test */ }
   }
 });
 
-test('pod side: an ip -batch started inside the pod netns wires it, its veth end landing in the node netns', { skip: !root && 'needs root' }, async () => {
-  const ns = `ksvc-podside-${process.pid}`, node = `${ns}-n`;
-  execFileSync('ip', ['netns', 'add', ns]);
-  execFileSync('ip', ['netns', 'add', node]);
-  // A process in the "node" netns, whose PID names that namespace.
-  const holder = await sleeperIn(node);
-  const runner = new RealProcessRunner();
-  const net = { netns: ns, veth: 'kvps0', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' };
-  const input = `${podSideBatch(net, holder.pid!).join('\n')}\n`;
-  try {
-    const r = await runner.run(['ip', '-batch', '-'], { input, netns: `/run/netns/${ns}` });
-    assert.equal(r.code, 0, r.stderr);
-    const addrs = execFileSync('ip', ['-n', ns, '-o', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
-    assert.match(addrs, /10\.250\.7\.5\/24/);
-    assert.match(execFileSync('ip', ['-n', ns, 'route'], { encoding: 'utf8' }), /default via 10\.250\.7\.1 dev eth0/);
-    assert.match(execFileSync('ip', ['-n', ns, 'link', 'show', 'lo'], { encoding: 'utf8' }), /UP/);
-    assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show'], { encoding: 'utf8' }), /kvps0@/);
-    // The runner's own thread came back: what it starts next runs where the test runs.
-    const here = await runner.run(['readlink', '/proc/self/ns/net']);
-    assert.equal(here.stdout.trim(), readlinkSync('/proc/self/ns/net'));
-    // A second run fails (eth0 exists) and says so; a namespace that is not there is an error, not a crash.
-    const again = await runner.run(['ip', '-batch', '-'], { input, netns: `/run/netns/${ns}` });
-    assert.notEqual(again.code, 0);
-    assert.match(again.stderr, /exists/i);
-    const missing = await runner.run(['true'], { netns: `/run/netns/${ns}-missing` });
-    assert.equal(missing.code, 127);
-    assert.match(missing.stderr, /ENOENT|no such file/i);
-  } finally {
-    holder.kill('SIGKILL');
-    execFileSync('ip', ['netns', 'del', ns]);
-    execFileSync('ip', ['netns', 'del', node]);
-  }
-});
-
-test('pod sides run at once each send their veth end to the node netns they were given by fd', { skip: !root && 'needs root' }, async () => {
-  // The agent's main thread enters each pod's netns to start its ip, so a PID would name
-  // whichever pod's netns that thread is in at the moment; an inherited fd names one namespace.
-  const node = `ksvc-podfd-${process.pid}`, pods = Array.from({ length: 12 }, (_, i) => `${node}-p${i}`);
-  for (const n of [node, ...pods]) execFileSync('ip', ['netns', 'add', n]);
+test('pod side over rtnetlink: the links, addresses and routes ip makes; the veth end in the node netns; ip\'s words for a failure', { skip: !root && 'needs root' }, async () => {
+  const node = `ksvc-podside-${process.pid}`, ours = `${node}-a`, ips = `${node}-b`;
+  for (const n of [node, ours, ips]) execFileSync('ip', ['netns', 'add', n]);
   const nodeFd = openSync(`/run/netns/${node}`, 'r');
-  const runner = new RealProcessRunner();
+  const sh = (...a: string[]): string => execFileSync(a[0], a.slice(1), { encoding: 'utf8' });
   try {
-    const results = await Promise.all(pods.map((ns, i) => runner.run(['ip', '-batch', '-'], {
-      input: `${podSideBatch({ netns: ns, veth: `kvpf${i}`, ip: `10.250.9.${i + 2}`, prefixLen: 24, gateway: '10.250.9.1' }, '/proc/self/fd/3').join('\n')}\n`,
-      netns: `/run/netns/${ns}`, extraFds: [nodeFd],
-    })));
-    for (const r of results) assert.equal(r.code, 0, r.stderr);
-    const links = execFileSync('ip', ['-n', node, '-o', 'link', 'show'], { encoding: 'utf8' });
-    for (let i = 0; i < pods.length; i++) assert.match(links, new RegExp(`kvpf${i}@`), `veth of pod ${i} in the node netns`);
+    const net = { netns: ours, veth: 'kvps0', ip: '10.250.7.5', prefixLen: 24, gateway: '10.250.7.1' };
+    wirePodSide(net, `/run/netns/${ours}`, nodeFd);
+    // The same pod side by ip itself, for the reference.
+    execFileSync('ip', ['-n', ips, '-batch', '-'], { input: ['link add eth0 type veth peer name kvps1 netns ' + node, 'link set lo up', 'addr add 10.250.7.5/24 dev eth0', 'link set eth0 up', 'route add default via 10.250.7.1 dev eth0', ''].join('\n') });
+    // What differs by nature: MAC addresses, the peer's index, the link-netns id, and carrier and
+    // operational state, which the kernel settles asynchronously (linkwatch) after a link comes up.
+    const view = (ns: string): string => [
+      sh('ip', '-n', ns, '-d', 'link', 'show'), sh('ip', '-n', ns, 'addr', 'show'), sh('ip', '-n', ns, 'route', 'show', 'table', 'all'), sh('ip', '-n', ns, '-6', 'route', 'show', 'table', 'all'),
+    ].join('').replace(/link\/ether \S+ brd \S+/g, 'link/ether M').replace(/eth0@if\d+/g, 'eth0@peer').replace(/link-netns(id)? \S+/g, 'link-netns N')
+      .replace(/NO-CARRIER,/g, '').replace(/ state \S+/g, '').replace(/ linkdown/g, '');
+    assert.equal(view(ours), view(ips));
+    assert.match(view(ours), /default via 10\.250\.7\.1 dev eth0/);
+    assert.match(sh('ip', '-n', node, '-o', 'link', 'show'), /kvps0@/);
+    // The agent's thread came back: a socket it opens now is in the test's own netns.
+    assert.equal(readlinkSync('/proc/thread-self/ns/net'), readlinkSync('/proc/self/ns/net'));
+    // Again: eth0 exists, said as ip says it, naming the step; a namespace that is not there is an error too.
+    assert.throws(() => wirePodSide(net, `/run/netns/${ours}`, nodeFd), /^RtnetlinkError: link add eth0 type veth peer name kvps0: RTNETLINK answers: File exists$/);
+    assert.throws(() => wirePodSide({ ...net, netns: `${ours}-missing` }, `/run/netns/${ours}-missing`, nodeFd), /ENOENT|no such file/i);
   } finally {
     closeSync(nodeFd);
-    for (const n of [...pods, node]) execFileSync('ip', ['netns', 'del', n]);
+    for (const n of [ours, ips, node]) execFileSync('ip', ['netns', 'del', n]);
   }
 });

@@ -5,7 +5,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { IpSession } from './ip-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch, podSideBatch } from './pod-batch.js';
+import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch } from './pod-batch.js';
+import { wirePodSide } from './rtnetlink.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 import { bridgeMac, netnsPath } from './names.js';
@@ -62,8 +63,8 @@ export class RealNetNS implements NetNS {
     if (this.hostMntFd >= 0) closeSync(this.hostMntFd);
   }
 
-  private async sh(argv: string[], opts: { input?: string; netns?: string; extraFds?: number[]; okCodes?: (stderr: string) => boolean } = {}): Promise<string> {
-    const r = await this.runner.run(argv, { input: opts.input, netns: opts.netns, extraFds: opts.extraFds });
+  private async sh(argv: string[], opts: { input?: string; okCodes?: (stderr: string) => boolean } = {}): Promise<string> {
+    const r = await this.runner.run(argv, { input: opts.input });
     if (r.code !== 0 && !opts.okCodes?.(r.stderr)) throw new NetError(argv, r.code, r.stderr);
     return r.stdout;
   }
@@ -89,19 +90,17 @@ export class RealNetNS implements NetNS {
 
   /**
    * The node side through the agent's one `ip -batch` session (ip-session.ts);
-   * the pod side is an `ip -batch` started inside the pod's netns (the runner
-   * spawns it from a thread that entered the namespace, so no nsenter or shell
-   * runs, and no mount namespace is made: tearing one down when its process exits
-   * waits for an RCU grace period, milliseconds per pod on a busy machine). The
-   * veth is made from the pod side, its node end sent to the node's netns by an
-   * inherited fd (pod-batch.ts): the session's ip never opens a pod namespace, so it holds
-   * none alive. The namespace's unprivileged-port sysctl is set as each container
-   * starts (runtime/process.ts), as containerd does.
+   * the pod side as rtnetlink requests from a socket the agent opens inside the
+   * pod's netns (rtnetlink.ts: no process starts for it). The veth is made from
+   * the pod side, its node end sent to the node's netns by fd: the session's ip
+   * never opens a pod namespace, so it holds none alive. The namespace's
+   * unprivileged-port sysctl is set as each container starts (runtime/process.ts),
+   * as containerd does.
    */
   async createPod(p: PodNetwork, bridge: string): Promise<void> {
     await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);
     if (this.nodeNetnsFd < 0) throw new Error('the agent is stopping');
-    await this.sh(['ip', '-batch', '-'], { input: `${podSideBatch(p, '/proc/self/fd/3').join('\n')}\n`, netns: netnsPath(p.netns), extraFds: [this.nodeNetnsFd] });
+    wirePodSide(p, netnsPath(p.netns), this.nodeNetnsFd);
     await this.session.run(attachVethBatch(p, bridge), p.veth);
   }
 

@@ -1,12 +1,10 @@
 // What wires one pod, in three steps: the node side names a new netns (`ip
-// -batch` lines); inside it (an `ip -batch` started in the netns) the veth is
-// made with its node end sent back to the node's netns, then loopback, address
-// and default route; the node side puts that end into the bridge (with hairpin).
-// The veth is made from inside the pod: `ip -batch` keeps open every netns it
-// resolves by name (iproute2 does not close the fd), so a long-lived session
-// that named pod namespaces held every one of them alive. The pod side names
-// the node's netns by an fd it inherits, not by the agent's PID: the agent's
-// main thread may be in another pod's netns when ip resolves that PID. Pure.
+// -batch` lines); inside it the veth is made with its node end sent back to the
+// node's netns, then loopback, address and default route (rtnetlink.ts); the
+// node side puts that end into the bridge (with hairpin). The veth is made from
+// inside the pod: `ip -batch` keeps open every netns it resolves by name
+// (iproute2 does not close the fd), so a long-lived session that named pod
+// namespaces held every one of them alive. Pure.
 import type { PodNetwork } from './netns.js';
 
 /**
@@ -15,16 +13,6 @@ import type { PodNetwork } from './netns.js';
  * so the pod side can make it again. Run with ALREADY_GONE tolerated.
  */
 export const createNetnsBatch = (p: PodNetwork): string[] => [`link del ${p.veth}`, `netns add ${p.netns}`];
-
-/** nodeNetns: how ip inside the pod names the node's netns, a PID or a path (/proc/self/fd/3 when it inherits an fd). */
-export function podSideBatch(p: PodNetwork, nodeNetns: number | string): string[] {
-  return [
-    `link add eth0 type veth peer name ${p.veth} netns ${nodeNetns}`,
-    'link set lo up', `addr add ${p.ip}/${p.prefixLen} dev eth0`, 'link set eth0 up',
-    // Added while the node end is still down (the route is "linkdown" until then).
-    `route add default via ${p.gateway} dev eth0`,
-  ];
-}
 
 export function attachVethBatch(p: PodNetwork, bridge: string): string[] {
   return [

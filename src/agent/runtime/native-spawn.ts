@@ -53,8 +53,6 @@ export interface NativeSpawnSpec {
   hostname?: string;
   /** With netns: runs in the namespaces just before the spawn (a sysctl of the netns). */
   inside?: () => void;
-  /** Open fds the child gets as its fds 3, 4, ... (an fd already at its place is kept open too: glibc 2.29 clears its close-on-exec). */
-  extraFds?: number[];
 }
 
 export interface NativeChild {
@@ -137,10 +135,6 @@ export function nativeSpawn(spec: NativeSpawnSpec): NativeChild {
     childEnds.push(errW); parentEnds.push(errR);
     c.faDup2(fa, outW, 1);
     c.faDup2(fa, errW, 2);
-    const extra = spec.extraFds ?? [];
-    // The dup2s run in order: a source among the later targets would be overwritten before it is copied.
-    if (extra.some((fd, i) => fd >= 3 && fd < 3 + extra.length && fd !== 3 + i)) throw new Error(`spawn ${spec.argv[0]}: extra fds ${extra.join(',')} overlap their targets`);
-    extra.forEach((fd, i) => c.faDup2(fa, fd, 3 + i));
     if (spec.cwd) c.faChdir(fa, spec.cwd);
     c.sigFill(all);
     c.sigEmpty(none);

@@ -44,10 +44,7 @@ export interface RunOptions {
   input?: string;
   timeoutMs?: number;
   env?: Record<string, string>;
-  extraFds?: number[];
   nice?: number;
-  /** Runs the program in this network namespace (a path such as /run/netns/NAME). */
-  netns?: string;
 }
 
 export interface ProcessRunner {
@@ -87,14 +84,13 @@ export class RealProcessRunner implements ProcessRunner {
 
   run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     if ((this.native ??= nativeSpawnAvailable())) return runNative(argv, opts);
-    return runChild(opts.netns ? ['nsenter', `--net=${opts.netns}`, '--', ...argv] : argv, opts);
+    return runChild(argv, opts);
   }
 }
 
 function runChild(argv: string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
-    const stdio: any[] = ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
-    const child = spawn(argv[0], argv.slice(1), { stdio, env: opts.env ?? process.env });
+    const child = spawn(argv[0], argv.slice(1), { stdio: 'pipe', env: opts.env ?? process.env });
     renice(child.pid ?? -1, opts.nice, false);
     let stdout = '', stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));
@@ -107,12 +103,12 @@ function runChild(argv: string[], opts: RunOptions): Promise<RunResult> {
   });
 }
 
-/** As runChild, through posix_spawn; in opts.netns without an nsenter (the spawning thread enters it). */
+/** As runChild, through posix_spawn. */
 async function runNative(argv: string[], opts: RunOptions): Promise<RunResult> {
   const env = opts.env ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   let child: NativeChild;
   try {
-    child = nativeSpawn({ argv, env, stdin: true, detached: false, netns: opts.netns, extraFds: opts.extraFds });
+    child = nativeSpawn({ argv, env, stdin: true, detached: false, });
   } catch (e) {
     return { code: 127, stdout: '', stderr: (e as Error).message };
   }
