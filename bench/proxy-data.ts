@@ -6,6 +6,12 @@
 // new-connection mode (`Connection: close`). Reports medians and the ratio
 // ClusterIP/direct per mode, and the spread of the per-pair ratios.
 //
+// --placement other-node puts the server pod on a second node (its own bridge and
+// pod subnet, the two nodes joined by a veth as the node network, host-gw routes,
+// the same proxy rules in both): both paths are then routed on the client's node,
+// as for any endpoint elsewhere in a cluster, where on one node the direct path is
+// bridged and only the DNATed one takes br_netfilter's route lookup per packet.
+//
 // Fairness: both targets get one discarded warm-up run first; an even number of
 // pairs (default 6) puts each target first in as many pairs as the other.
 //
@@ -24,25 +30,30 @@
 //   node:   ip_forward=1 (routes pod → ClusterIP), and the proxy's own conntrack
 //           settings (conntrackSysctls: what the agent applies to a node).
 //
-// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--server node|nginx] [--pin] [--diag]
+// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--placement same-node|other-node] [--pin] [--diag]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ExecNft } from '../src/nft/exec.js';
 import { ProxyCore } from '../src/proxy/core.js';
 import { conntrackSysctls } from '../src/proxy/conntrack-sysctl.js';
-import { inNs, removeBridgeNode, wireBridgeNode } from '../test/support/bridge-node.js';
+import { inNs, removeBridgeNode, sh, wireBridgeNode } from '../test/support/bridge-node.js';
 import type { KubeObject } from '../src/api/object.js';
 
 const { values } = parseArgs({ options: {
   pairs: { type: 'string', default: '6' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
   settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false },
+  placement: { type: 'string', default: 'same-node' },
 } });
+if (!['same-node', 'other-node'].includes(values.placement!)) throw new Error('--placement must be same-node or other-node');
+const OTHER = values.placement === 'other-node';
 const PAIRS = Number(values.pairs), SECONDS = Number(values.seconds), CONNS = Number(values.connections), SETTLE = Number(values.settle);
 const id = randomBytes(3).toString('hex');
-const NET = `10.78.${(parseInt(id.slice(0, 2), 16) % 200) + 20}`;
-const NS = { node: `ksvc-b${id}-node`, srv: `ksvc-b${id}-srv`, cli: `ksvc-b${id}-cli` };
-const IP = { node: `${NET}.1`, srv: `${NET}.10`, cli: `${NET}.20` };
+const X = (parseInt(id.slice(0, 2), 16) % 200) + 20;
+const NET = `10.78.${X}`, NET2 = OTHER ? `10.79.${X}` : NET, LINK = `10.77.${X}`;
+const NS = { node: `ksvc-b${id}-node`, srv: `ksvc-b${id}-srv`, cli: `ksvc-b${id}-cli`, ...(OTHER ? { node2: `ksvc-b${id}-node2` } : {}) };
+const IP = { node: `${NET}.1`, node2: `${NET2}.1`, srv: `${NET2}.10`, cli: `${NET}.20` };
+const NODES = [NS.node, ...(NS.node2 ? [NS.node2] : [])];
 const CIP = '10.96.78.10';
 const PORT = 8080;
 const procs: ChildProcess[] = [];
@@ -51,8 +62,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 function setup(): void {
-  wireBridgeNode(Object.values(NS), { ns: NS.node, ip: IP.node }, (['srv', 'cli'] as const).map((p) => ({ key: p, ns: NS[p], ip: IP[p] })));
-  for (const [k, v] of Object.entries(conntrackSysctls())) inNs(NS.node, 'sysctl', '-qw', `${k}=${v}`);
+  if (!NS.node2) {
+    wireBridgeNode(Object.values(NS), { ns: NS.node, ip: IP.node }, (['srv', 'cli'] as const).map((p) => ({ key: p, ns: NS[p], ip: IP[p] })));
+  } else {
+    wireBridgeNode([NS.node, NS.cli], { ns: NS.node, ip: IP.node }, [{ key: 'cli', ns: NS.cli, ip: IP.cli }]);
+    wireBridgeNode([NS.node2, NS.srv], { ns: NS.node2, ip: IP.node2 }, [{ key: 'srv', ns: NS.srv, ip: IP.srv }]);
+    // The node network: one link between the two nodes, and each node's pod subnet routed via the other.
+    sh('ip', '-n', NS.node, 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', NS.node2);
+    for (const [ns, me, peer, podNet] of [[NS.node, 1, 2, NET2], [NS.node2, 2, 1, NET]] as const) {
+      sh('ip', '-n', ns, 'addr', 'add', `${LINK}.${me}/24`, 'dev', 'eth1');
+      sh('ip', '-n', ns, 'link', 'set', 'eth1', 'up');
+      sh('ip', '-n', ns, 'route', 'add', `${podNet}.0/24`, 'via', `${LINK}.${peer}`);
+    }
+  }
+  for (const n of NODES) for (const [k, v] of Object.entries(conntrackSysctls())) inNs(n, 'sysctl', '-qw', `${k}=${v}`);
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535');
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1');
   inNs(NS.srv, 'sysctl', '-qw', 'net.ipv4.tcp_max_tw_buckets=0');
@@ -72,16 +95,19 @@ async function startServer(): Promise<void> {
   await new Promise<void>((resolve, reject) => { child.stdout!.once('data', () => resolve()); child.once('exit', () => reject(new Error('server exited'))); });
 }
 
+/** The proxy's rules in every node, as each node's agent would write them. */
 async function program(): Promise<void> {
-  const nft = new ExecNft({ table: 'kubesvc', netns: NS.node });
-  const core = new ProxyCore(nft, { node: { name: 'node-1', ips: [IP.node] }, clusterCIDR: `${NET}.0/24`, serviceCIDR: '10.96.0.0/12' });
-  core.onService(undefined, { metadata: { namespace: 'bench', name: 'web' }, spec: { type: 'ClusterIP', clusterIP: CIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } } as KubeObject);
-  core.onSlice({
-    metadata: { namespace: 'bench', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4',
-    ports: [{ name: 'http', port: PORT, protocol: 'TCP' }], endpoints: [{ addresses: [IP.srv], conditions: { ready: true }, nodeName: 'node-1' }],
-  } as KubeObject, false);
-  await core.sync();
-  await nft.close();
+  for (const [i, ns] of NODES.entries()) {
+    const nft = new ExecNft({ table: 'kubesvc', netns: ns });
+    const core = new ProxyCore(nft, { node: { name: `node-${i + 1}`, ips: [i ? IP.node2 : IP.node] }, clusterCIDR: OTHER ? '10.78.0.0/15' : `${NET}.0/24`, serviceCIDR: '10.96.0.0/12' });
+    core.onService(undefined, { metadata: { namespace: 'bench', name: 'web' }, spec: { type: 'ClusterIP', clusterIP: CIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } } as KubeObject);
+    core.onSlice({
+      metadata: { namespace: 'bench', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4',
+      ports: [{ name: 'http', port: PORT, protocol: 'TCP' }], endpoints: [{ addresses: [IP.srv], conditions: { ready: true }, nodeName: OTHER ? 'node-2' : 'node-1' }],
+    } as KubeObject, false);
+    await core.sync();
+    await nft.close();
+  }
 }
 
 interface Run { rps: number; errors: number }
@@ -109,7 +135,7 @@ function diag(label: string): void {
 }
 
 async function reset(): Promise<void> {
-  spawnSync('ip', ['netns', 'exec', NS.node, 'conntrack', '-F'], { stdio: 'ignore' });
+  for (const n of NODES) spawnSync('ip', ['netns', 'exec', n, 'conntrack', '-F'], { stdio: 'ignore' });
   await sleep(SETTLE * 1000);
 }
 
@@ -126,7 +152,7 @@ async function main(): Promise<void> {
     const probe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', `http://${CIP}/`);
     if (!probe.includes('hello')) throw new Error(`ClusterIP probe failed: ${probe}`);
     const targets = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/` } as const;
-    console.log(`data plane: wrk -t1 -c${CONNS}, ${PAIRS} alternating pairs × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
+    console.log(`data plane (${values.placement}): wrk -t1 -c${CONNS}, ${PAIRS} alternating pairs × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
     for (const [mode, close] of [['keep-alive', false], ['new connection', true]] as const) {
       const res: Record<'clusterIP' | 'direct', Run[]> = { clusterIP: [], direct: [] };
       for (const t of ['clusterIP', 'direct'] as const) { await reset(); wrk(targets[t], close); } // warm-up, discarded
