@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { get, createServer, type Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestServer } from '../support/server.js';
+import { freePort } from '../support/free-port.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 import { EndpointSlices, Services, resourcePath } from '../../src/client/resources.js';
 import { FakeNft } from '../../src/nft/fake.js';
@@ -28,12 +29,14 @@ test('proxy follows Services and EndpointSlices from the API server', async () =
   const srv = await startTestServer();
   const client = new RestClient(loadKubeconfig(srv.kubeconfigPath));
   const nft = new FakeNft('kubesvc');
-  const metricsPort = 20000 + Math.floor(Math.random() * 20000);
-  const proxy = await startProxy({
-    client, nodeName: 'node-1', nodeIPs: ['127.0.0.1'], serviceCIDR: '10.96.0.0/12', clusterCIDR: '10.244.0.0/16',
-    nft, conntrack: new FakeConntrack(), metricsAddress: `127.0.0.1:${metricsPort}`, healthCheckAddresses: ['127.0.0.1'], minSyncIntervalMs: 0,
-  });
+  const metricsPort = await freePort();
+  // Inside the try: a start that fails must still stop the API server, or this file never exits.
+  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
   try {
+    proxy = await startProxy({
+      client, nodeName: 'node-1', nodeIPs: ['127.0.0.1'], serviceCIDR: '10.96.0.0/12', clusterCIDR: '10.244.0.0/16',
+      nft, conntrack: new FakeConntrack(), metricsAddress: `127.0.0.1:${metricsPort}`, healthCheckAddresses: ['127.0.0.1'], minSyncIntervalMs: 0,
+    });
     const s = await client.create(resourcePath(Services, 'default'), {
       metadata: { name: 'web' }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
     });
@@ -59,7 +62,7 @@ test('proxy follows Services and EndpointSlices from the API server', async () =
     await client.delete(resourcePath(Services, 'default', 'web'));
     await until('service gone', () => !nft.dump().includes('default/web'));
   } finally {
-    await proxy.stop();
+    await proxy?.stop();
     client.close();
     await srv.stop();
   }

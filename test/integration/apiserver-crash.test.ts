@@ -2,7 +2,8 @@
 // data dir every acknowledged (201) object is there with its resourceVersion,
 // and new writes get larger resourceVersions.
 import type { ChildProcess } from 'node:child_process';
-import { spawnCliServer, freePort, type CliServer } from '../support/cli-server.js';
+import { spawnCliServer, type CliServer } from '../support/cli-server.js';
+import { freePort } from '../support/free-port.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { apiClient, type ApiResponse, type StatusBody } from '../support/http.js';
 import { kubectlSession } from '../support/kubectl-session.js';
-import { freePort, spawnCliServer, type CliServer } from '../support/cli-server.js';
+import { spawnCliServer, type CliServer } from '../support/cli-server.js';
+import { freePort } from '../support/free-port.js';
 
 interface Port { name?: string; port: number; protocol?: string; nodePort?: number }
 interface Svc { metadata: { name: string; namespace?: string; uid?: string }; spec: { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: Port[]; healthCheckNodePort?: number } }

@@ -2,7 +2,6 @@
 // that kill -9 it and restart it on the same data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -21,19 +20,6 @@ export interface CliServer {
   /** Resolves once the process has exited (with its signal, if any). */
   exited: Promise<NodeJS.Signals | null>;
   kill(signal?: NodeJS.Signals): Promise<NodeJS.Signals | null>;
-}
-
-/** A free TCP port on 127.0.0.1 (closed again before returning). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `kubesvc server` on 127.0.0.1:port with dataDir; resolves once it is ready. */
