@@ -44,7 +44,7 @@ export class RealNetNS implements NetNS {
   /** Pending veth sweeps (deletePod); cancelled by close(), which must not be followed by a new session. */
   private readonly sweeps = new Set<NodeJS.Timeout>();
 
-  /** The node's netns, for the pod side to send the veth's node end to (pod-batch.ts). */
+  /** The node's netns, for the pod side to send the veth's node end to (rtnetlink.ts). */
   private nodeNetnsFd = openSync('/proc/self/ns/net', 'r');
 
   constructor(private readonly runner: ProcessRunner, private readonly hostMntFd = -1) {

@@ -22,6 +22,8 @@ const LE = endianness() === 'LE';
 const u16 = (b: Buffer, v: number, at: number): void => { if (LE) b.writeUInt16LE(v, at); else b.writeUInt16BE(v, at); };
 const u32 = (b: Buffer, v: number, at: number): void => { if (LE) b.writeUInt32LE(v >>> 0, at); else b.writeUInt32BE(v >>> 0, at); };
 const i32 = (b: Buffer, at: number): number => (LE ? b.readInt32LE(at) : b.readInt32BE(at));
+const r16 = (b: Buffer, at: number): number => (LE ? b.readUInt16LE(at) : b.readUInt16BE(at));
+const r32 = (b: Buffer, at: number): number => (LE ? b.readUInt32LE(at) : b.readUInt32BE(at));
 const pad4 = (n: number): number => (n + 3) & ~3;
 
 function attr(type: number, ...payload: Buffer[]): Buffer {
@@ -87,9 +89,8 @@ export function podSideRequests(p: PodNetwork, nodeNetnsFd: number, seq = 1): Po
 
 /** An acknowledgement: the request's sequence number and its error (0, or a negative errno). */
 export function parseAck(b: Buffer): { seq: number; error: number } | undefined {
-  if (b.length < 20 || (LE ? b.readUInt16LE(4) : b.readUInt16BE(4)) !== NLMSG_ERROR) return undefined;
-  const seq = LE ? b.readUInt32LE(8) : b.readUInt32BE(8);
-  return { seq, error: i32(b, 16) };
+  if (b.length < 20 || r16(b, 4) !== NLMSG_ERROR) return undefined;
+  return { seq: r32(b, 8), error: i32(b, 16) };
 }
 
 const AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0, MSG_DONTWAIT = 0x40;

@@ -201,8 +201,8 @@ export class PodWorker {
       ? { nsPath: netnsPath(this.netnsName), ports: prog.ports, id: { pod: this.pod.metadata.name, namespace: this.pod.metadata.namespace, node: this.d.nodeName, podIP: this.podIP ?? '' } }
       : undefined;
     const argv = prog.kind === 'exec' ? prog.argv : standinHolder();
-    // The holder reads no file: it needs no view of the pod's resolv.conf and hosts.
-    const pod = { netns: this.netnsName, hostname, ...(standin ? { podEtc: false } : {}) };
+    // A stand-in's holder reads no file: it needs no view of the pod's resolv.conf and hosts.
+    const pod = { netns: this.netnsName, hostname, podEtc: prog.kind === 'exec' };
     return { argv: asUser(identity, argv), pod, env, identity, nice: containerNice(spec), standin };
   }
 

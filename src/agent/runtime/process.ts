@@ -108,7 +108,7 @@ async function runNative(argv: string[], opts: RunOptions): Promise<RunResult> {
   const env = opts.env ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   let child: NativeChild;
   try {
-    child = nativeSpawn({ argv, env, stdin: true, detached: false, });
+    child = nativeSpawn({ argv, env, stdin: true, detached: false });
   } catch (e) {
     return { code: 127, stdout: '', stderr: (e as Error).message };
   }
