@@ -33,6 +33,7 @@ function walk(ctx: Ctx, d: Diff, o: unknown, n: unknown, s: Schema | undefined, 
     return;
   }
   if (o === undefined) return added(ctx, d.changed, n, s, path);
+  if (o === n) return; // a shared sub-tree (a /status write keeps old's spec and metadata)
   const shape = shapeOf(ctx, s, n);
   if (shape.kind === 'leaf' || !sameKind(shape, o) || o === null) {
     if (!jsonEqual(o, n)) {

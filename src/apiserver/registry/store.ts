@@ -151,6 +151,15 @@ export class Store {
   async replace(r: ResourceDef, key: string, old: KubeObject, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const st = this.strategyOf(r);
     const ctx = this.ctx(opts);
+    if (opts.subresource === 'status') {
+      // Only status (and nothing else) changes through /status. The rest is old's, shared rather
+      // than copied (old is the cache's and is never written to): the write only reads it, and the
+      // field manager's diff skips what is identical.
+      const next: KubeObject = { ...old, metadata: { ...old.metadata } };
+      if (input.status !== undefined) next.status = deepClone(input.status);
+      else delete next.status;
+      return this.commitUpdate(r, key, old, next, opts, ctx, (o) => st.validateStatusUpdate(o, old));
+    }
     const obj = deepClone(input);
     obj.apiVersion = apiVersionOf(r);
     obj.kind = r.kind;
@@ -171,13 +180,6 @@ export class Store {
     else delete m.generation;
     // The precondition was checked by the caller; validation sees the version being replaced.
     m.resourceVersion = om.resourceVersion;
-    if (opts.subresource === 'status') {
-      // Only status (and nothing else) changes through /status.
-      const next = deepClone(old);
-      if (obj.status !== undefined) next.status = obj.status;
-      else delete next.status;
-      return this.commitUpdate(r, key, old, next, opts, ctx, (o) => st.validateStatusUpdate(o, old));
-    }
     st.prepareForUpdate(obj, old, ctx);
     st.defaults(obj);
     normalizeEmpty(r, obj);

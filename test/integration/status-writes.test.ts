@@ -1,0 +1,67 @@
+// Writes through /status: only status changes, the writer owns just what it changed,
+// and the object the watch cache holds for the old version stays as it was (the
+// status path shares old's unchanged parts instead of copying them).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../support/http.js';
+import { resourceByKind } from '../../src/apiserver/resources.js';
+import type { KubeObject } from '../../src/api/object.js';
+
+const podPath = '/api/v1/namespaces/default/pods/st';
+
+describe('status subresource writes', { timeout: 60_000 }, () => {
+  let srv: TestServer;
+  let api: ReturnType<typeof apiClient>;
+  before(async () => {
+    srv = await startTestServer();
+    api = apiClient(srv);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  test('a status patch changes status only, leaves the cached old version intact and records a status entry', async () => {
+    const created = await api.request('POST', '/api/v1/namespaces/default/pods?fieldManager=maker', {
+      body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'st', labels: { app: 'a' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const pods = resourceByKind('Pod')!;
+    const cachedOld = srv.store.get(pods, 'default', 'st');
+    const oldCopy = JSON.parse(JSON.stringify(cachedOld)) as KubeObject;
+
+    // A client sending spec and metadata changes through /status: they are ignored.
+    const r = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { labels: { app: 'changed' } }, spec: { nodeName: 'other' }, status: { phase: 'Running', podIP: '10.244.0.5' } },
+    });
+    assert.equal(r.status, 200, r.text);
+    const pod = r.json<KubeObject>();
+    assert.equal(pod.status.phase, 'Running');
+    assert.equal(pod.status.podIP, '10.244.0.5');
+    assert.equal(pod.spec.nodeName, 'n1');
+    assert.deepEqual(pod.metadata.labels, { app: 'a' });
+    assert.notEqual(pod.metadata.resourceVersion, oldCopy.metadata.resourceVersion);
+    const entry = pod.metadata.managedFields?.find((m) => m.manager === 'agent');
+    assert.deepEqual(entry?.subresource, 'status');
+    assert.deepEqual(Object.keys(entry?.fieldsV1 ?? {}), ['f:status']);
+    assert.deepEqual(Object.keys((entry?.fieldsV1 as any)['f:status']).sort(), ['f:phase', 'f:podIP']);
+    assert.ok(pod.metadata.managedFields?.some((m) => m.manager === 'maker'), 'the creator keeps its entry');
+    // The old version as the cache handed it out before the write: not one field changed.
+    assert.deepEqual(cachedOld, oldCopy);
+
+    // The same status again is a no-op: the resourceVersion stays.
+    const again = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+      contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: '10.244.0.5' } },
+    });
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json<KubeObject>().metadata.resourceVersion, pod.metadata.resourceVersion);
+
+    // A PUT to /status: its status replaces the stored one, its spec is ignored.
+    const put = await api.request('PUT', `${podPath}/status`, { body: { ...pod, spec: { ...pod.spec, nodeName: 'other' }, status: { ...pod.status, podIP: '10.244.0.6' } } });
+    assert.equal(put.status, 200, put.text);
+    const replaced = put.json<KubeObject>();
+    assert.equal(replaced.spec.nodeName, 'n1');
+    assert.equal(replaced.status.podIP, '10.244.0.6');
+  });
+});
