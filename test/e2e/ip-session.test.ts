@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { IpSession } from '../../src/agent/net/ip-session.js';
-import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
-import { wirePodSide } from '../../src/agent/net/rtnetlink.js';
+import { ALREADY_GONE, createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
+import { attachNodeSide, wirePodSide } from '../../src/agent/net/rtnetlink.js';
+import { withNetns } from '../../src/util/netns-thread.js';
 import { pidsInNetns } from '../../src/agent/net/netns-pids.js';
 import { sleeperIn } from '../support/netns-sleeper.js';
 
@@ -57,8 +58,23 @@ test('ip session: a pod network made and removed as the agent does; nothing hold
     sleeper = await sleeperIn(pod);
     wirePodSide(net, `/run/netns/${pod}`, nodeFd);
 
-    await s.run(attachVethBatch(net, 'kbr0'), 'kvd0');
-    assert.match(execFileSync('ip', ['-n', node, '-o', 'link', 'show', 'kvd0'], { encoding: 'utf8' }), /master kbr0/);
+    // The agent runs in its node's netns; here the thread visits it for the call.
+    withNetns(`/run/netns/${node}`, 'test', () => attachNodeSide('kvd0', 'kbr0'));
+    // What ip makes of the same on a second veth, for the reference: master, up, hairpin (its peer
+    // stays here and down, so carrier and the peer's netns differ by nature and are left out).
+    execFileSync('ip', ['-n', node, '-batch', '-'], { input: 'link add kvr0 type veth peer name kvr1\nlink set kvr0 master kbr0 up\nlink set kvr0 type bridge_slave hairpin on\n' });
+    const port = (dev: string): string => execFileSync('ip', ['-n', node, '-d', '-o', 'link', 'show', dev], { encoding: 'utf8' })
+      .replace(/^\d+: \S+ /, '').replace(/link\/ether \S+ brd \S+/, 'M').replace(/ link-netns(id)? \S+/, '').replace(/ state \S+/, '').replace(/NO-CARRIER,|LOWER_UP,?|M-DOWN/g, '')
+      .replace(/ (port_id|port_no|designated_port|designated_cost|designated_root|designated_bridge|root_id|bridge_id|hold_timer|message_age_timer|forward_delay_timer|topology_change_ack|config_pending|proxy_arp|proxy_arp_wifi|mcast_router) \S+/g, '')
+      .replace(/ (addrgenmode|numtxqueues|numrxqueues|gso_max_size|gso_max_segs|tso_max_size|tso_max_segs|gro_max_size|gso_ipv4_max_size|gro_ipv4_max_size|parentbus|parentdev) \S+/g, '')
+      .replace(/ ifindex \d+/, '').replace(/ alias \S+/, '');
+    assert.match(port('kvd0'), /master kbr0/);
+    assert.match(port('kvd0'), /hairpin on/);
+    assert.match(port('kvd0'), /<[^>]*\bUP\b/);
+    assert.equal(port('kvd0'), port('kvr0'));
+    // ip's words for a failure: a veth that is not there.
+    assert.throws(() => withNetns(`/run/netns/${node}`, 'test', () => attachNodeSide('kvnone0', 'kbr0')), /^RtnetlinkError: link set kvnone0 master kbr0 up: RTNETLINK answers: No such device$/);
+    assert.throws(() => withNetns(`/run/netns/${node}`, 'test', () => attachNodeSide('kvd0', 'kbrnone')), /No such device/);
     assert.deepEqual(pidsInNetns(`/run/netns/${pod}`), [sleeper.pid], 'the one process inside the pod netns');
     assert.deepEqual(pidsInNetns(`/run/netns/${pod}-missing`), []);
     // The session's ip keeps no pod namespace open (iproute2 leaks the fd of a netns named in a command).

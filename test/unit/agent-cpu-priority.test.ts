@@ -6,8 +6,8 @@ import { containerNice, cpuRequestMilli, milliCpuToShares, niceForShares } from 
 import { FifoLimiter } from '../../src/util/fifo-limiter.js';
 import { EventQueue } from '../../src/agent/pod/event-queue.js';
 import { bridgeMac } from '../../src/agent/net/names.js';
-import { attachVethBatch, createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
-import { parseAck, podSideRequests } from '../../src/agent/net/rtnetlink.js';
+import { createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
+import { nodeSideRequests, parseAck, podSideRequests } from '../../src/agent/net/rtnetlink.js';
 
 describe('cpu priority', () => {
   const cases: { name: string; resources?: any; milli: number; shares: number; nice: number }[] = [
@@ -72,9 +72,28 @@ describe('event queue', () => {
 
 describe('pod ip batches', () => {
   const p = { netns: 'ksvc-c1-node-1-p0a0b0c0d', veth: 'veth0a0b0c0d', ip: '10.244.1.5', prefixLen: 24, gateway: '10.244.1.1' };
-  it('node side: a leftover veth of the pod removed and a named netns made; then the veth into the bridge, hairpin after enslaving', () => {
+  it('node side: a leftover veth of the pod removed and a named netns made', () => {
     assert.deepEqual(createNetnsBatch(p), ['link del veth0a0b0c0d', 'netns add ksvc-c1-node-1-p0a0b0c0d']);
-    assert.deepEqual(attachVethBatch(p, 'cbr0'), ['link set veth0a0b0c0d master cbr0 up', 'link set veth0a0b0c0d type bridge_slave hairpin on']);
+  });
+  it('node side over rtnetlink: the veth found by name, into the bridge and up; then hairpin, once enslaved', () => {
+    const reqs = nodeSideRequests('veth0a0b0c0d', 'cbr0', 7, 60);
+    assert.deepEqual(reqs.map((r) => r.what), ['link set veth0a0b0c0d master cbr0 up', 'link set veth0a0b0c0d type bridge_slave hairpin on']);
+    // RTM_NEWLINK without CREATE: changes an existing link only.
+    assert.deepEqual(reqs.map((r) => [r.bytes.readUInt32LE(0), r.bytes.readUInt16LE(4), r.bytes.readUInt16LE(6), r.bytes.readUInt32LE(8)]), reqs.map((r, i) => [r.bytes.length, 16, 0x5, 60 + i]));
+    const attrs = (b: Buffer, from: number, to = b.length): [number, Buffer][] => {
+      const out: [number, Buffer][] = [];
+      for (let o = from; o + 4 <= to;) { const l = b.readUInt16LE(o); out.push([b.readUInt16LE(o + 2), b.subarray(o + 4, o + l)]); o += (l + 3) & ~3; }
+      return out;
+    };
+    const [master, hairpin] = reqs.map((r) => r.bytes);
+    assert.deepEqual([master.readInt32LE(20), master.readUInt32LE(24), master.readUInt32LE(28)], [0, 1, 1], 'no index (by name), IFF_UP in flags and change');
+    assert.deepEqual(attrs(master, 32).map(([t, v]) => [t, t === 3 ? v.toString() : v.readUInt32LE(0)]), [[3, 'veth0a0b0c0d\0'], [10, 7]], 'IFLA_IFNAME, IFLA_MASTER = the bridge index');
+    assert.deepEqual([hairpin.readUInt32LE(24), hairpin.readUInt32LE(28)], [0, 0], 'flags untouched');
+    const [name, info] = attrs(hairpin, 32);
+    assert.deepEqual([name[0], name[1].toString(), info[0]], [3, 'veth0a0b0c0d\0', 18]);
+    const [kind, data] = attrs(info[1], 0);
+    assert.deepEqual([kind[0], kind[1].toString(), data[0]], [4, 'bridge\0', 5], 'IFLA_INFO_SLAVE_KIND bridge, IFLA_INFO_SLAVE_DATA');
+    assert.deepEqual(attrs(data[1], 0).map(([t, v]) => [t, [...v]]), [[4, [1]]], 'IFLA_BRPORT_MODE (hairpin) = 1');
   });
   it('pod side: five rtnetlink requests in one buffer, each acknowledged, eth0 at index 2 with its peer sent to the node netns fd', () => {
     const reqs = podSideRequests(p, 9, 40);

@@ -5,8 +5,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { IpSession } from './ip-session.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { ALREADY_GONE, attachVethBatch, createNetnsBatch, deletePodBatch } from './pod-batch.js';
-import { wirePodSide } from './rtnetlink.js';
+import { ALREADY_GONE, createNetnsBatch, deletePodBatch } from './pod-batch.js';
+import { attachNodeSide, wirePodSide } from './rtnetlink.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 import { bridgeMac, netnsPath } from './names.js';
@@ -89,11 +89,12 @@ export class RealNetNS implements NetNS {
   }
 
   /**
-   * The node side through the agent's one `ip -batch` session (ip-session.ts);
-   * the pod side as rtnetlink requests from a socket the agent opens inside the
-   * pod's netns (rtnetlink.ts: no process starts for it). The veth is made from
-   * the pod side, its node end sent to the node's netns by fd: the session's ip
-   * never opens a pod namespace, so it holds none alive. The namespace's
+   * The named netns through the agent's one `ip -batch` session (ip-session.ts:
+   * it runs in the mount namespace that holds /run/netns); the veth as rtnetlink
+   * requests (rtnetlink.ts: no process starts for them), its pod side from a socket
+   * the agent opens inside the pod's netns, its node end sent to the node's netns
+   * by fd and put into the bridge from the agent's own. The session's ip never
+   * opens a pod namespace, so it holds none alive. The namespace's
    * unprivileged-port sysctl is set as each container starts (runtime/process.ts),
    * as containerd does.
    */
@@ -101,7 +102,7 @@ export class RealNetNS implements NetNS {
     await this.session.run(createNetnsBatch(p), 'lo', ALREADY_GONE);
     if (this.nodeNetnsFd < 0) throw new Error('the agent is stopping');
     wirePodSide(p, netnsPath(p.netns), this.nodeNetnsFd);
-    await this.session.run(attachVethBatch(p, bridge), p.veth);
+    attachNodeSide(p.veth, bridge);
   }
 
   /**

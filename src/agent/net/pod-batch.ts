@@ -1,9 +1,7 @@
-// What wires one pod, in three steps: the node side names a new netns (`ip
-// -batch` lines); inside it the veth is made with its node end sent back to the
-// node's netns, then loopback, address and default route (rtnetlink.ts); the
-// node side puts that end into the bridge (with hairpin). The veth is made from
-// inside the pod: `ip -batch` keeps open every netns it resolves by name
-// (iproute2 does not close the fd), so a long-lived session that named pod
+// The `ip -batch` lines of a pod's network: the node side names a new netns and,
+// when the pod goes, removes the name. The veth is rtnetlink's (rtnetlink.ts),
+// made from inside the pod: `ip -batch` keeps open every netns it resolves by
+// name (iproute2 does not close the fd), so a long-lived session that named pod
 // namespaces held every one of them alive. Pure.
 import type { PodNetwork } from './netns.js';
 
@@ -13,14 +11,6 @@ import type { PodNetwork } from './netns.js';
  * so the pod side can make it again. Run with ALREADY_GONE tolerated.
  */
 export const createNetnsBatch = (p: PodNetwork): string[] => [`link del ${p.veth}`, `netns add ${p.netns}`];
-
-export function attachVethBatch(p: PodNetwork, bridge: string): string[] {
-  return [
-    `link set ${p.veth} master ${bridge} up`,
-    // Hairpin: a pod reaching itself through its Service comes back out of the same port.
-    `link set ${p.veth} type bridge_slave hairpin on`,
-  ];
-}
 
 /**
  * Removing a pod's network is removing its netns name: once no process holds

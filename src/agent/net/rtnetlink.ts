@@ -1,9 +1,12 @@
-// The pod side of a pod's network as rtnetlink requests the agent sends itself,
-// from a socket it opens inside the pod's netns: the veth with its node end sent
-// to the node's netns, loopback up, address, eth0 up, default route — what
-// `ip -batch` did with the same lines — in one send. An ip started per pod for
-// them cost about 3 ms of CPU (exec and dynamic linking), most of a pod's
-// network. The messages are built by a pure function; see rtnetlink(7).
+// A pod's veth as rtnetlink requests the agent sends itself. The pod side, from a
+// socket it opens inside the pod's netns: the veth with its node end sent to the
+// node's netns, loopback up, address, eth0 up, default route — what `ip -batch`
+// did with the same lines — in one send. An ip started per pod for them cost
+// about 3 ms of CPU (exec and dynamic linking), most of a pod's network. The node
+// side, from the agent's own netns: the node end into the bridge, up, hairpin on;
+// through the node's one ip session it waited behind every other pod's namespace
+// being made, 15–40 ms in a burst. The messages are built by pure functions; see
+// rtnetlink(7).
 import { endianness } from 'node:os';
 import type { PodNetwork } from './netns.js';
 import { libcFunctions, errnoName } from '../../util/libc.js';
@@ -12,7 +15,8 @@ import { withNetns } from '../../util/netns-thread.js';
 const RTM_NEWLINK = 16, RTM_NEWADDR = 20, RTM_NEWROUTE = 24, NLMSG_ERROR = 2;
 const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
 const AF_INET = 2, IFF_UP = 0x1;
-const IFLA_IFNAME = 3, IFLA_LINKINFO = 18, IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1, IFLA_NET_NS_FD = 28;
+const IFLA_IFNAME = 3, IFLA_MASTER = 10, IFLA_LINKINFO = 18, IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1, IFLA_NET_NS_FD = 28;
+const IFLA_INFO_SLAVE_KIND = 4, IFLA_INFO_SLAVE_DATA = 5, IFLA_BRPORT_MODE = 4; // MODE is the port's hairpin flag
 const IFA_ADDRESS = 1, IFA_LOCAL = 2;
 const RTA_OIF = 4, RTA_GATEWAY = 5, RT_TABLE_MAIN = 254, RTPROT_BOOT = 3, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1;
 /** A fresh netns holds only lo (1), so eth0 is asked for index 2 and needs no lookup. */
@@ -58,10 +62,10 @@ function message(type: number, flags: number, seq: number, ...body: Buffer[]): B
 }
 
 /** What each request does, as ip would say it (error messages name it). */
-export interface PodSideRequest { what: string; bytes: Buffer }
+export interface NetlinkRequest { what: string; bytes: Buffer }
 
 /** The requests, in order, numbered from seq; nodeNetnsFd names the netns the veth's node end goes to. */
-export function podSideRequests(p: PodNetwork, nodeNetnsFd: number, seq = 1): PodSideRequest[] {
+export function podSideRequests(p: PodNetwork, nodeNetnsFd: number, seq = 1): NetlinkRequest[] {
   const up = (index: number, s: number): Buffer => message(RTM_NEWLINK, 0, s, ifinfomsg(index, IFF_UP, IFF_UP));
   const ifaddr = Buffer.from([AF_INET, p.prefixLen, 0, RT_SCOPE_UNIVERSE, 0, 0, 0, 0]);
   u32(ifaddr, ETH0_INDEX, 4);
@@ -87,6 +91,21 @@ export function podSideRequests(p: PodNetwork, nodeNetnsFd: number, seq = 1): Po
   ];
 }
 
+/** The veth's node end (found by name) into the bridge and up; then hairpin on, a port option that needs the port enslaved first. */
+export function nodeSideRequests(veth: string, bridge: string, bridgeIndex: number, seq = 1): NetlinkRequest[] {
+  return [
+    {
+      what: `link set ${veth} master ${bridge} up`,
+      bytes: message(RTM_NEWLINK, 0, seq, ifinfomsg(0, IFF_UP, IFF_UP), attr(IFLA_IFNAME, str(veth)), attr(IFLA_MASTER, int(bridgeIndex))),
+    },
+    {
+      what: `link set ${veth} type bridge_slave hairpin on`,
+      bytes: message(RTM_NEWLINK, 0, seq + 1, ifinfomsg(0), attr(IFLA_IFNAME, str(veth)),
+        attr(IFLA_LINKINFO, attr(IFLA_INFO_SLAVE_KIND, str('bridge')), attr(IFLA_INFO_SLAVE_DATA, attr(IFLA_BRPORT_MODE, Buffer.from([1]))))),
+    },
+  ];
+}
+
 /** An acknowledgement: the request's sequence number and its error (0, or a negative errno). */
 export function parseAck(b: Buffer): { seq: number; error: number } | undefined {
   if (b.length < 20 || r16(b, 4) !== NLMSG_ERROR) return undefined;
@@ -100,6 +119,7 @@ const { fn: c } = libcFunctions({
   recv: 'intptr_t recv(int fd, void *buf, size_t len, int flags)',
   close: 'int close(int fd)',
   strerror: 'const char *strerror(int errnum)',
+  ifNameToIndex: 'unsigned int if_nametoindex(const char *ifname)',
 });
 
 export class RtnetlinkError extends Error {
@@ -109,34 +129,63 @@ export class RtnetlinkError extends Error {
   }
 }
 
+/** Requests in one exchange at most (sequence numbers are reserved for that many). */
+const MAX_REQUESTS = 8;
 let nextSeq = 1;
+const takeSeq = (n: number): number => {
+  const first = nextSeq;
+  nextSeq = (first + n) % 0x7fff_ffff || 1;
+  return first;
+};
 
 /**
- * Makes the pod side of p's network in its netns (nsPath). The kernel handles each
- * request during the send, so every acknowledgement is queued when it returns.
+ * Sends the requests on fd in one send and reads every acknowledgement. The kernel
+ * handles each request during the send, so every answer is queued when it returns.
  */
+function exchange(fd: number, build: (seq: number) => NetlinkRequest[], where: string): void {
+  const first = takeSeq(MAX_REQUESTS);
+  const reqs = build(first);
+  const all = Buffer.concat(reqs.map((r) => r.bytes));
+  if (c.send(fd, all, all.length, 0) !== all.length) throw new Error(`netlink send ${where}: ${errnoName()}`);
+  const buf = Buffer.alloc(8192);
+  let failed: RtnetlinkError | undefined;
+  for (let got = 0; got < reqs.length;) {
+    const n = c.recv(fd, buf, buf.length, MSG_DONTWAIT) as number;
+    if (n < 0) throw new Error(`netlink: ${got} of ${reqs.length} answers ${where}: ${errnoName()}`);
+    const ack = parseAck(buf.subarray(0, n));
+    if (!ack) continue;
+    got++;
+    // Later requests fail for want of the first one's work: the first error is the one to tell.
+    if (ack.error < 0 && !failed) failed = new RtnetlinkError(reqs[ack.seq - first]?.what ?? `request ${ack.seq}`, -ack.error);
+  }
+  if (failed) throw failed;
+}
+
+function openRoute(where: string): number {
+  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) as number;
+  if (fd < 0) throw new Error(`netlink socket ${where}: ${errnoName()}`);
+  return fd;
+}
+
+/** Makes the pod side of p's network in its netns (nsPath). */
 export function wirePodSide(p: PodNetwork, nsPath: string, nodeNetnsFd: number): void {
   // A socket keeps the netns it was made in: requests on it change the pod's.
-  const fd = withNetns(nsPath, 'kubesvc agent', () => c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) as number);
-  if (fd < 0) throw new Error(`netlink socket in ${nsPath}: ${errnoName()}`);
+  const where = `in ${nsPath}`;
+  const fd = withNetns(nsPath, 'kubesvc agent', () => openRoute(where));
   try {
-    const first = nextSeq;
-    const reqs = podSideRequests(p, nodeNetnsFd, first);
-    nextSeq = (first + reqs.length) % 0x7fff_ffff || 1;
-    const all = Buffer.concat(reqs.map((r) => r.bytes));
-    if (c.send(fd, all, all.length, 0) !== all.length) throw new Error(`netlink send in ${nsPath}: ${errnoName()}`);
-    const buf = Buffer.alloc(8192);
-    let failed: RtnetlinkError | undefined;
-    for (let got = 0; got < reqs.length;) {
-      const n = c.recv(fd, buf, buf.length, MSG_DONTWAIT) as number;
-      if (n < 0) throw new Error(`netlink: ${got} of ${reqs.length} answers from ${nsPath}: ${errnoName()}`);
-      const ack = parseAck(buf.subarray(0, n));
-      if (!ack) continue;
-      got++;
-      // Later requests fail for want of the first one's work: the first error is the one to tell.
-      if (ack.error < 0 && !failed) failed = new RtnetlinkError(reqs[ack.seq - first]?.what ?? `request ${ack.seq}`, -ack.error);
-    }
-    if (failed) throw failed;
+    exchange(fd, (seq) => podSideRequests(p, nodeNetnsFd, seq), where);
+  } finally {
+    c.close(fd);
+  }
+}
+
+/** Puts a veth's end in this thread's netns (the node's) into the bridge, up, with hairpin. */
+export function attachNodeSide(veth: string, bridge: string): void {
+  const index = c.ifNameToIndex(bridge) as number;
+  if (!index) throw new RtnetlinkError(`link set ${veth} master ${bridge} up`, 19); // ENODEV, as the kernel says for a missing master
+  const fd = openRoute('in the node netns');
+  try {
+    exchange(fd, (seq) => nodeSideRequests(veth, bridge, index, seq), 'in the node netns');
   } finally {
     c.close(fd);
   }
