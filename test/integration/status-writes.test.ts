@@ -50,9 +50,21 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
     // The old version as the cache handed it out before the write: not one field changed.
     assert.deepEqual(cachedOld, oldCopy);
 
+    // A second write by the same manager merges into its entry; the version before it stays intact too.
+    const cachedMid = srv.store.get(pods, 'default', 'st');
+    const midCopy = JSON.parse(JSON.stringify(cachedMid)) as KubeObject;
+    const more = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+      contentType: 'application/merge-patch+json', body: { status: { hostIP: '172.30.0.2', podIP: '10.244.0.5' } },
+    });
+    assert.equal(more.status, 200, more.text);
+    const merged = more.json<KubeObject>().metadata.managedFields?.find((m) => m.manager === 'agent');
+    assert.deepEqual(Object.keys((merged?.fieldsV1 as any)['f:status']).sort(), ['f:hostIP', 'f:phase', 'f:podIP']);
+    assert.deepEqual(cachedMid, midCopy);
+    Object.assign(pod, more.json<KubeObject>());
+
     // The same status again is a no-op: the resourceVersion stays.
     const again = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
-      contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: '10.244.0.5' } },
+      contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: '10.244.0.5', hostIP: '172.30.0.2' } },
     });
     assert.equal(again.status, 200, again.text);
     assert.equal(again.json<KubeObject>().metadata.resourceVersion, pod.metadata.resourceVersion);
