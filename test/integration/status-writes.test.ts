@@ -18,6 +18,7 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
     api = apiClient(srv);
   });
   after(async () => {
+    api?.close();
     await srv?.stop();
   });
 

@@ -138,29 +138,37 @@ const takeSeq = (n: number): number => {
   return first;
 };
 
+/** Acknowledgements are read one at a time, synchronously: one buffer serves every exchange. */
+const ackBuf = Buffer.alloc(8192);
+
 /**
- * Sends the requests on fd in one send and reads every acknowledgement. The kernel
- * handles each request during the send, so every answer is queued when it returns.
+ * Sends the requests on fd (a NETLINK_ROUTE socket, closed here) in one send and reads every
+ * acknowledgement. The kernel handles each request during the send, so every answer is queued
+ * when it returns.
  */
 function exchange(fd: number, build: (seq: number) => NetlinkRequest[], where: string): void {
-  const first = takeSeq(MAX_REQUESTS);
-  const reqs = build(first);
-  const all = Buffer.concat(reqs.map((r) => r.bytes));
-  if (c.send(fd, all, all.length, 0) !== all.length) throw new Error(`netlink send ${where}: ${errnoName()}`);
-  const buf = Buffer.alloc(8192);
-  let failed: RtnetlinkError | undefined;
-  for (let got = 0; got < reqs.length;) {
-    const n = c.recv(fd, buf, buf.length, MSG_DONTWAIT) as number;
-    if (n < 0) throw new Error(`netlink: ${got} of ${reqs.length} answers ${where}: ${errnoName()}`);
-    const ack = parseAck(buf.subarray(0, n));
-    if (!ack) continue;
-    got++;
-    // Later requests fail for want of the first one's work: the first error is the one to tell.
-    if (ack.error < 0 && !failed) failed = new RtnetlinkError(reqs[ack.seq - first]?.what ?? `request ${ack.seq}`, -ack.error);
+  try {
+    const first = takeSeq(MAX_REQUESTS);
+    const reqs = build(first);
+    const all = Buffer.concat(reqs.map((r) => r.bytes));
+    if (c.send(fd, all, all.length, 0) !== all.length) throw new Error(`netlink send ${where}: ${errnoName()}`);
+    let failed: RtnetlinkError | undefined;
+    for (let got = 0; got < reqs.length;) {
+      const n = c.recv(fd, ackBuf, ackBuf.length, MSG_DONTWAIT) as number;
+      if (n < 0) throw new Error(`netlink: ${got} of ${reqs.length} answers ${where}: ${errnoName()}`);
+      const ack = parseAck(ackBuf.subarray(0, n));
+      if (!ack) continue;
+      got++;
+      // Later requests fail for want of the first one's work: the first error is the one to tell.
+      if (ack.error < 0 && !failed) failed = new RtnetlinkError(reqs[ack.seq - first]?.what ?? `request ${ack.seq}`, -ack.error);
+    }
+    if (failed) throw failed;
+  } finally {
+    c.close(fd);
   }
-  if (failed) throw failed;
 }
 
+/** A NETLINK_ROUTE socket in the calling thread's netns. */
 function openRoute(where: string): number {
   const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) as number;
   if (fd < 0) throw new Error(`netlink socket ${where}: ${errnoName()}`);
@@ -171,22 +179,13 @@ function openRoute(where: string): number {
 export function wirePodSide(p: PodNetwork, nsPath: string, nodeNetnsFd: number): void {
   // A socket keeps the netns it was made in: requests on it change the pod's.
   const where = `in ${nsPath}`;
-  const fd = withNetns(nsPath, 'kubesvc agent', () => openRoute(where));
-  try {
-    exchange(fd, (seq) => podSideRequests(p, nodeNetnsFd, seq), where);
-  } finally {
-    c.close(fd);
-  }
+  exchange(withNetns(nsPath, 'kubesvc agent', () => openRoute(where)), (seq) => podSideRequests(p, nodeNetnsFd, seq), where);
 }
 
 /** Puts a veth's end in this thread's netns (the node's) into the bridge, up, with hairpin. */
 export function attachNodeSide(veth: string, bridge: string): void {
   const index = c.ifNameToIndex(bridge) as number;
   if (!index) throw new RtnetlinkError(`link set ${veth} master ${bridge} up`, 19); // ENODEV, as the kernel says for a missing master
-  const fd = openRoute('in the node netns');
-  try {
-    exchange(fd, (seq) => nodeSideRequests(veth, bridge, index, seq), 'in the node netns');
-  } finally {
-    c.close(fd);
-  }
+  const where = 'in the node netns';
+  exchange(openRoute(where), (seq) => nodeSideRequests(veth, bridge, index, seq), where);
 }
