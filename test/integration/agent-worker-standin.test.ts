@@ -4,7 +4,8 @@
 // process lives, and a host that dies restarts the containers it served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { STANDIN_HOLDER } from '../../src/agent/pod/command.js';
 import { fakeNode } from '../support/worker-deps.js';
@@ -121,4 +122,24 @@ test('a stand-in pod writes its status once, Running, after its ports opened: no
     w.close();
     await worker.terminate(1000, 'gone');
   }
+});
+
+test('a stand-in pod\'s resolv.conf and hosts are made at its first exec; a command pod has them before its process starts', async () => {
+  const web = await node.worker(new FakeNetNS(), spec, { name: 'standin-etc' });
+  await web.worker.start();
+  await until('the holder', () => web.runner.processes.length === 1);
+  const dir = join(web.etcNetns, web.worker.netnsName);
+  assert.equal(existsSync(dir), false, 'nothing written for a holder that reads no file');
+  const target = web.worker.containers[0].execTarget();
+  assert.equal(target?.pod.podEtc, false);
+  assert.match(readFileSync(join(dir, 'resolv.conf'), 'utf8'), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\nnameserver 10\.96\.0\.10\noptions ndots:5\n$/);
+  assert.match(readFileSync(join(dir, 'hosts'), 'utf8'), new RegExp(`^${web.worker.podIP!.replace(/\./g, '\\.')}\tstandin-etc$`, 'm'));
+  await web.worker.terminate(1000, 'gone');
+  assert.equal(existsSync(dir), false, 'removed with the pod');
+
+  const cmd = await node.worker(new FakeNetNS(), { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1000'] }] }, { name: 'command-etc' });
+  await cmd.worker.start();
+  await until('its process', () => cmd.runner.processes.length === 1);
+  assert.match(readFileSync(join(cmd.etcNetns, cmd.worker.netnsName, 'resolv.conf'), 'utf8'), /nameserver 10\.96\.0\.10/);
+  await cmd.worker.terminate(1000, 'gone');
 });

@@ -32,7 +32,7 @@ async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS,
     dataDir: dir, etcNetns: join(dir, 'etc-netns'), allocatable: { cpu: '1', memory: '1Gi' }, sandboxes: o.sandboxes, starting: o.starting,
     services: () => [], standins, onDone: () => undefined,
   };
-  return { worker: new PodWorker(pod, deps), ipam, runner, standins };
+  return { worker: new PodWorker(pod, deps), ipam, runner, standins, etcNetns: deps.etcNetns };
 }
 
 /** A test file's fake node: an API server and a scratch directory, made before its tests and removed after. */

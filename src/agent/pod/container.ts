@@ -40,6 +40,8 @@ export interface ContainerHost {
   graceMs(): number;
   /** Builds argv and env at each start (service variables are those of that moment). */
   launch(spec: any): Launch;
+  /** Makes the pod's resolv.conf and hosts if they are not yet (a stand-in pod's wait for a first exec). */
+  podEtc(): void;
   changed(): void;
   event(type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
@@ -86,9 +88,16 @@ export class ContainerRunner {
   }
 
   /** What exec and exec probes join while the container runs. */
-  get target(): ContainerTarget | undefined {
+  private get target(): ContainerTarget | undefined {
     const pid = this.pid;
     return pid && this.launched ? { pid, pod: this.launched.pod } : undefined;
+  }
+
+  /** The target for a command run in the container (exec, exec probes), with the pod's files made for it. */
+  execTarget(): ContainerTarget | undefined {
+    const t = this.target;
+    if (t?.pod.podEtc === false) this.host.podEtc();
+    return t;
   }
 
   isRunning(): boolean {
@@ -271,7 +280,7 @@ export class ContainerRunner {
     if (this.probing.has(kind) || !this.isRunning() || this.terminating) return;
     if (kind !== 'startup' && this.spec.startupProbe && !this.rt.started) return;
     if (kind === 'startup' && this.rt.started) return;
-    const container = this.target!, h = this.handle;
+    const container = (p.exec ? this.execTarget() : this.target)!, h = this.handle;
     this.probing.add(kind);
     let outcome;
     try {

@@ -26,7 +26,7 @@ function runExec(ws: WebSocket, q: URLSearchParams, container: ContainerRunner |
   const protocol = ws.protocol;
   // The first (empty) message on the lowest writable channel tells the client the streams are up.
   ws.send(Buffer.from([o.stdout ? STDOUT : o.stderr ? STDERR : ERROR]));
-  const target = container?.target;
+  const target = container?.execTarget();
   if (!container || !target) return sendStatus(ws, failureStatus(`container ${o.container ?? ''} is not running`));
   if (!o.command.length) return sendStatus(ws, failureStatus('you must specify at least one command for the container'));
   const h = runner.start({ argv: execArgv(target, container.identity, o.command, o.tty), env: container.env, stdin: o.stdin, nice: container.nice });
