@@ -20,6 +20,7 @@ import { RestClient } from '../client/rest.js';
 import { DEFAULT_LB_POOL } from '../api/cluster-defaults.js';
 import { StatusError } from '../api/status.js';
 import { attachPodProxy } from './pod-proxy.js';
+import { listenLoopback } from './loopback.js';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -108,8 +109,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   if (!o.quiet) console.error(`kubesvc apiserver: serving on ${urls.join(', ')}; KUBECONFIG=${kubeconfigPath}`);
 
   // Storage history stays bounded; the watch cache serves recent history itself.
-  // The controllers reach this server through its own URL and token, as a remote controller manager would.
-  const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert }, 'kube-controller-manager');
+  // The controllers are API clients with its token, as a remote controller manager would be, over the
+  // loopback socket (its own URL over TLS when the data directory's path is too long for one).
+  const loopback = o.controllers === false ? undefined : await listenLoopback(dataDir, (req, res) => void handler(req, res));
+  const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert, socketPath: loopback?.socketPath }, 'kube-controller-manager');
   // Loaded on demand: an API-only server does not carry the controllers' code.
   const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: o.nodeMonitorPeriodMs }));
   const compaction = startAutoCompaction(backend, { intervalMs: 60_000, keepRevisions: 50_000, onError: (e) => console.error(`kubesvc: compaction failed: ${(e as Error).message}`) });
@@ -119,6 +122,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       compaction.stop();
       await manager?.stop();
       controllerClient?.close();
+      await loopback?.close();
       lifecycle.stop();
       gc.stop();
       for (const s of servers) {

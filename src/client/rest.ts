@@ -2,6 +2,7 @@
 // keep-alive, JSON bodies and newline-delimited watch streams. Every kubesvc
 // component (controllers, agents, proxy, DNS) talks to the API server through it.
 import { Agent, request, type RequestOptions } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -10,6 +11,8 @@ export interface ClientConfig {
   server: string;
   token: string;
   caCert: string;
+  /** Plain HTTP over this Unix socket instead of TLS to `server` (the API server's in-process controllers). */
+  socketPath?: string;
 }
 
 /** Reads server, CA and token from a kubeconfig (the current context). */
@@ -55,15 +58,17 @@ const PATCH_CT: Record<PatchType, string> = {
 };
 
 export class RestClient {
-  private readonly agent: Agent;
+  private readonly agent: Agent | HttpAgent;
   private readonly url: URL;
   /** Built once: given only `ca`, every new TLS connection would parse the CA again. */
   private readonly tls: SecureContext;
+  private readonly send: typeof request;
 
   constructor(readonly config: ClientConfig, readonly userAgent = 'kubesvc') {
     this.url = new URL(config.server);
     this.tls = createSecureContext({ ca: config.caCert });
-    this.agent = new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls });
+    this.agent = config.socketPath ? new HttpAgent({ keepAlive: true, maxSockets: 16 }) : new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls });
+    this.send = config.socketPath ? (httpRequest as typeof request) : request;
   }
 
   close(): void {
@@ -71,11 +76,10 @@ export class RestClient {
   }
 
   /** `secureContext` reaches tls.connect, though https' option types do not list it. */
-  private options(method: string, path: string, headers: Record<string, string | number>, agent: Agent | false = this.agent): RequestOptions & { secureContext: SecureContext } {
-    return {
-      host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, path, method, agent, secureContext: this.tls,
-      headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent, ...headers },
-    };
+  private options(method: string, path: string, headers: Record<string, string | number>, agent: Agent | HttpAgent | false = this.agent): RequestOptions & { secureContext?: SecureContext } {
+    const common = { path, method, agent: agent as Agent | false, headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent, ...headers } };
+    if (this.config.socketPath) return { ...common, socketPath: this.config.socketPath, headers: { ...common.headers, Host: this.url.host } };
+    return { ...common, host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, secureContext: this.tls };
   }
 
   /** One request; non-2xx answers become ApiError carrying the Status reason. */
@@ -83,7 +87,7 @@ export class RestClient {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string | number> = data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {};
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(this.options(method, path, headers), (res) => {
+      const req = this.send(this.options(method, path, headers), (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -117,7 +121,7 @@ export class RestClient {
       onClose(err);
     };
     // Watches get their own connection so a long stream never blocks short requests.
-    const req = request(this.options('GET', path, {}, false), (res) => {
+    const req = this.send(this.options('GET', path, {}, false), (res) => {
       if ((res.statusCode ?? 0) >= 300) {
         let text = '';
         res.on('data', (c) => (text += c));
