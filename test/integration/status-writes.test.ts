@@ -78,3 +78,40 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
     assert.equal(replaced.status.podIP, '10.244.0.6');
   });
 });
+
+describe('a write\'s answer', { timeout: 60_000 }, () => {
+  let srv: TestServer;
+  let api: ReturnType<typeof apiClient>;
+  before(async () => {
+    srv = await startTestServer();
+    api = apiClient(srv);
+  });
+  after(async () => {
+    api?.close();
+    await srv?.stop();
+  });
+
+  // The answer reuses the watch cache's encoding of what was stored: it must be that object, byte for byte.
+  test('create, status patch and update answer with the stored object exactly as a GET then returns it', async () => {
+    const path = '/api/v1/namespaces/default/pods/answer';
+    const same = async (r: Awaited<ReturnType<typeof api.request>>, code: number): Promise<void> => {
+      assert.equal(r.status, code, r.text);
+      const got = await api.request('GET', path);
+      assert.equal(r.text, got.text);
+      assert.equal(r.json<KubeObject>().metadata.resourceVersion, got.json<KubeObject>().metadata.resourceVersion);
+    };
+    await same(await api.request('POST', '/api/v1/namespaces/default/pods', {
+      body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'answer' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    }), 201);
+    await same(await api.request('PATCH', `${path}/status`, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Running' } } }), 200);
+    const cur = (await api.request('GET', path)).json<KubeObject>();
+    await same(await api.request('PUT', path, { body: { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } } } }), 200);
+    // A dry run stores nothing: its answer is encoded from the object itself.
+    const dry = await api.request('POST', '/api/v1/namespaces/default/pods?dryRun=All', {
+      body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dry' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    });
+    assert.equal(dry.status, 201, dry.text);
+    assert.equal(dry.json<KubeObject>().metadata.name, 'dry');
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods/dry')).status, 404);
+  });
+});

@@ -10,15 +10,20 @@ import { ResourceCache, CacheEvent, type CachedItem } from './resource-cache.js'
 
 const HISTORY_PER_RESOURCE = 20000;
 
-/** The cached form of a stored value at a revision. */
-export function makeItem(r: ResourceDef, key: string, value: string, revision: number): CachedItem {
-  const obj = JSON.parse(value) as KubeObject;
+/** Pending writes of this process that the cacher may take without decoding them again. */
+const MAX_STORING = 1000;
+
+/** The cached form of a stored value at a revision; `decoded` is value already decoded (the cacher's to change). */
+export function makeItem(r: ResourceDef, key: string, value: string, revision: number, decoded?: KubeObject): CachedItem {
+  const obj = decoded ?? (JSON.parse(value) as KubeObject);
   obj.metadata ??= {};
   obj.metadata.resourceVersion = String(revision);
   const { apiVersion, kind, metadata, ...rest } = obj;
   const json = JSON.stringify({ apiVersion, kind, metadata, ...rest });
   const bodyAt = json.indexOf('"metadata":');
-  return { key, json, bodyAt: bodyAt > 0 ? bodyAt : 1, labels: metadata.labels, fields: fieldsFor(r.plural, obj), revision };
+  // A writer's labels may be shared with objects it still holds; the cache's must not change.
+  const labels = decoded && metadata.labels ? { ...metadata.labels } : metadata.labels;
+  return { key, json, bodyAt: bodyAt > 0 ? bodyAt : 1, labels, fields: fieldsFor(r.plural, obj), revision };
 }
 
 export class Cacher {
@@ -28,8 +33,22 @@ export class Cacher {
   private waiters: { rev: number; resolve: () => void }[] = [];
   private watcher: Watcher | undefined;
   private failed: Error | undefined;
+  private readonly pendingWrites = new Map<string, { value: string; obj: KubeObject }>();
 
   constructor(private readonly backend: Backend) {}
+
+  /**
+   * Encodes obj for a write of this process under key. When the storage watch brings that value
+   * back, the cache takes obj instead of decoding it again (one JSON parse less per write); the
+   * writer must not change obj afterwards.
+   */
+  storing(key: string, obj: KubeObject): string {
+    const value = JSON.stringify(obj);
+    // Failed writes leave theirs behind; a bound keeps them from piling up.
+    if (this.pendingWrites.size >= MAX_STORING) this.pendingWrites.clear();
+    this.pendingWrites.set(key, { value, obj });
+    return value;
+  }
 
   async start(): Promise<void> {
     const listed = await this.backend.list('/registry/');
@@ -78,10 +97,12 @@ export class Cacher {
     if (p) {
       const key = e.kv.key;
       const prev = p.cache.getItem(key);
+      const mine = this.pendingWrites.get(key);
+      if (mine) this.pendingWrites.delete(key);
       // A deleted object carries the revision of its deletion, as watch clients expect.
       const item = e.type === 'delete'
         ? makeItem(p.r, key, (e.prevKv ?? e.kv).value, rev)
-        : makeItem(p.r, key, e.kv.value, rev);
+        : makeItem(p.r, key, e.kv.value, rev, mine && mine.value === e.kv.value ? mine.obj : undefined);
       const type = e.type === 'delete' ? 'DELETED' : e.type === 'create' ? 'ADDED' : 'MODIFIED';
       p.cache.apply(new CacheEvent(type, item, prev, rev));
     }

@@ -22,6 +22,13 @@ export interface CachedItem {
 
 export const parseItem = (i: CachedItem): KubeObject => JSON.parse(i.json) as KubeObject;
 
+// An object decoded for a write's answer keeps its cached JSON beside it, so the answer is sent
+// without encoding it again (a pod is encoded once per write otherwise, three writes per pod start).
+const encodings = new WeakMap<KubeObject, string>();
+
+/** The cached JSON an object was decoded from by getForAnswer, if it came that way. */
+export const encodingOf = (o: KubeObject): string | undefined => encodings.get(o);
+
 export class CacheEvent {
   constructor(
     readonly type: EventType,
@@ -69,6 +76,15 @@ export class ResourceCache {
   get(key: string): KubeObject | undefined {
     const i = this.items.get(key);
     return i && parseItem(i);
+  }
+
+  /** get() for an object sent back unchanged as a write's answer (see encodingOf); nothing may change it. */
+  getForAnswer(key: string): KubeObject | undefined {
+    const i = this.items.get(key);
+    if (!i) return undefined;
+    const o = parseItem(i);
+    encodings.set(o, i.json);
+    return o;
   }
 
   get size(): number {

@@ -6,7 +6,7 @@ import { Errors, StatusError } from '../../api/status.js';
 export const notFoundResource = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 import { defaultFieldManager } from '../../api/apply/index.js';
 import { apiVersionOf, findResource, resourcePrefix, type ResourceDef } from '../resources.js';
-import { parseItem, type CachedItem } from '../cache/resource-cache.js';
+import { encodingOf, parseItem, type CachedItem } from '../cache/resource-cache.js';
 import type { Store, WriteOptions } from '../registry/store.js';
 import { deleteObject, parseDeleteOptions, successStatus } from '../registry/delete.js';
 import { patchObject } from '../registry/patch.js';
@@ -87,7 +87,7 @@ export function respondObject(ctx: RequestContext, r: ResourceDef, code: number,
   } else if (rep === 'partial-metadata') {
     sendJson(ctx.res, code, partialMetadata(obj), 'application/json', warnings);
   } else {
-    sendJson(ctx.res, code, obj, 'application/json', warnings);
+    sendJson(ctx.res, code, encodingOf(obj) ?? obj, 'application/json', warnings);
   }
 }
 

@@ -111,7 +111,7 @@ export class Store {
     }
     let rev: number;
     try {
-      rev = await this.backend.create(key, JSON.stringify(obj));
+      rev = await this.backend.create(key, this.cacher.storing(key, obj));
     } catch (e) {
       reservation?.rollback();
       if (isAlreadyExists(e)) throw Errors.alreadyExists(r.plural, m.name!, r.group);
@@ -119,7 +119,7 @@ export class Store {
     }
     reservation?.commit();
     await this.cacher.waitFor(rev);
-    return this.cacher.of(r).get(key) ?? { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+    return this.cacher.of(r).getForAnswer(key) ?? { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
   }
 
   private checkNamespaceAcceptsContent(ns: string): void {
@@ -220,10 +220,10 @@ export class Store {
         st.released?.(old);
         return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
       }
-      const rev = await this.backend.update(key, JSON.stringify(obj), expected);
+      const rev = await this.backend.update(key, this.cacher.storing(key, obj), expected);
       reservation?.commit();
       await this.cacher.waitFor(rev);
-      return this.cacher.of(r).get(key) ?? { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+      return this.cacher.of(r).getForAnswer(key) ?? { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
     } catch (e) {
       reservation?.rollback();
       if (isConflict(e)) throw Errors.conflict(r.plural, old.metadata.name!, CONFLICT_MSG, r.group);
@@ -245,7 +245,7 @@ export class Store {
     stripServerMeta(obj);
     if (dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: old.metadata.resourceVersion } };
     try {
-      const rev = await this.backend.update(key, JSON.stringify(obj), Number(old.metadata.resourceVersion));
+      const rev = await this.backend.update(key, this.cacher.storing(key, obj), Number(old.metadata.resourceVersion));
       await this.cacher.waitFor(rev);
       return this.cacher.of(r).get(key) ?? { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
     } catch (e) {
