@@ -3,7 +3,8 @@
 // `orphan`), or deleted before their owner (finalizer `foregroundDeletion`).
 // Event-driven from the watch cache, with a periodic sweep as a safety net.
 import { deepClone, type KubeObject } from '../api/object.js';
-import { resources, storageKey, type ResourceDef } from './resources.js';
+import { resources, resourcePrefix, storageKey, type ResourceDef } from './resources.js';
+import type { CachedItem } from './cache/resource-cache.js';
 import type { Store } from './registry/store.js';
 import { deleteObject } from './registry/delete.js';
 
@@ -12,7 +13,7 @@ interface Ref { r: ResourceDef; ns?: string; name: string }
 export class GarbageCollector {
   private readonly byUid = new Map<string, Ref>();
   private readonly dependents = new Map<string, Set<string>>(); // owner uid -> dependent uids
-  private readonly ownersOf = new Map<string, string[]>();
+  private readonly ownersOf = new Map<string, readonly string[]>();
   private readonly pending = new Set<string>(); // uids to examine
   private unsubscribes: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -24,11 +25,13 @@ export class GarbageCollector {
   start(): void {
     for (const r of resources) {
       const cache = this.store.cacher.of(r);
-      for (const o of this.store.list(r, undefined)) this.index(r, o);
+      for (const i of cache.listItems(resourcePrefix(r))) this.index(r, i);
+      // From the cached items' own index fields: decoding every event's object was 3–4 % of the
+      // server's CPU in a burst of pod writes.
       this.unsubscribes.push(cache.subscribe({
         deliver: (e) => {
-          if (e.type === 'DELETED') this.unindex(e.object);
-          else this.index(r, e.object);
+          if (e.type === 'DELETED') this.unindex(e.item);
+          else this.index(r, e.item);
         },
       }));
     }
@@ -44,10 +47,11 @@ export class GarbageCollector {
     if (this.sweep) clearInterval(this.sweep);
   }
 
-  private index(r: ResourceDef, o: KubeObject): void {
-    const uid = o.metadata.uid!;
-    this.byUid.set(uid, { r, ns: o.metadata.namespace, name: o.metadata.name! });
-    const owners = (o.metadata.ownerReferences ?? []).map((x) => x.uid);
+  private index(r: ResourceDef, i: CachedItem): void {
+    const uid = i.uid;
+    if (!uid) return;
+    this.byUid.set(uid, { r, ns: i.fields['metadata.namespace'] || undefined, name: i.fields['metadata.name'] });
+    const owners = i.ownerUids ?? [];
     const before = this.ownersOf.get(uid) ?? [];
     for (const ou of before) if (!owners.includes(ou)) this.dependents.get(ou)?.delete(uid);
     for (const ou of owners) {
@@ -57,12 +61,13 @@ export class GarbageCollector {
     }
     if (owners.length) this.ownersOf.set(uid, owners);
     else this.ownersOf.delete(uid);
-    if (owners.length || o.metadata.deletionTimestamp) this.pending.add(uid);
+    if (owners.length || i.deleting) this.pending.add(uid);
     this.schedule();
   }
 
-  private unindex(o: KubeObject): void {
-    const uid = o.metadata.uid!;
+  private unindex(i: CachedItem): void {
+    const uid = i.uid;
+    if (!uid) return;
     this.byUid.delete(uid);
     for (const ou of this.ownersOf.get(uid) ?? []) {
       this.dependents.get(ou)?.delete(uid);

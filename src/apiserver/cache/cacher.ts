@@ -23,7 +23,8 @@ export function makeItem(r: ResourceDef, key: string, value: string, revision: n
   const bodyAt = json.indexOf('"metadata":');
   // A writer's labels may be shared with objects it still holds; the cache's must not change.
   const labels = decoded && metadata.labels ? { ...metadata.labels } : metadata.labels;
-  return { key, json, bodyAt: bodyAt > 0 ? bodyAt : 1, labels, fields: fieldsFor(r.plural, obj), revision };
+  const owners = metadata.ownerReferences?.length ? metadata.ownerReferences.map((o) => o.uid) : undefined;
+  return { key, json, bodyAt: bodyAt > 0 ? bodyAt : 1, labels, fields: fieldsFor(r.plural, obj), revision, uid: metadata.uid, ownerUids: owners, deleting: !!metadata.deletionTimestamp };
 }
 
 export class Cacher {

@@ -18,6 +18,12 @@ export interface CachedItem {
   /** Field-selector values (metadata.name, spec.nodeName, ...). */
   readonly fields: Record<string, string>;
   readonly revision: number;
+  /** What the garbage collector indexes, so it never decodes an event's object. */
+  readonly uid: string | undefined;
+  /** uids of metadata.ownerReferences; undefined when there are none. */
+  readonly ownerUids: readonly string[] | undefined;
+  /** metadata.deletionTimestamp is set. */
+  readonly deleting: boolean;
 }
 
 export const parseItem = (i: CachedItem): KubeObject => JSON.parse(i.json) as KubeObject;

@@ -124,9 +124,9 @@ export class Store {
 
   private checkNamespaceAcceptsContent(ns: string): void {
     const nsDef = resourceByKind('Namespace')!;
-    const nsObj = this.cacher.of(nsDef).get(storageKey(nsDef, undefined, ns));
-    if (!nsObj) throw Errors.notFound('namespaces', ns);
-    if (nsObj.metadata.deletionTimestamp) {
+    const nsItem = this.cacher.of(nsDef).getItem(storageKey(nsDef, undefined, ns));
+    if (!nsItem) throw Errors.notFound('namespaces', ns);
+    if (nsItem.deleting) {
       throw new StatusError(403, 'Forbidden', `unable to create new content in namespace ${ns} because it is being terminated`, {
         name: ns, kind: 'namespaces', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
       });

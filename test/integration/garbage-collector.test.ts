@@ -1,0 +1,89 @@
+// Garbage collection over ownerReferences in the API server (no controllers run
+// here): background deletion of dependents, orphaning, foreground deletion, and an
+// ownerReference added to a live object later (the collector indexes each write).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { apiClient } from '../support/http.js';
+import type { KubeObject } from '../../src/api/object.js';
+
+const RS = '/apis/apps/v1/namespaces/default/replicasets';
+const PODS = '/api/v1/namespaces/default/pods';
+
+describe('garbage collector', { timeout: 60_000 }, () => {
+  let srv: TestServer;
+  let api: ReturnType<typeof apiClient>;
+  before(async () => {
+    srv = await startTestServer();
+    api = apiClient(srv);
+  });
+  after(async () => {
+    api?.close();
+    await srv?.stop();
+  });
+
+  const owner = async (name: string): Promise<KubeObject> => {
+    const r = await api.request('POST', RS, {
+      body: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name }, spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json<KubeObject>();
+  };
+  const ref = (o: KubeObject) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true });
+  const pod = async (name: string, owners: unknown[] = []): Promise<void> => {
+    const r = await api.request('POST', PODS, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name, ...(owners.length ? { ownerReferences: owners } : {}) }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
+    assert.equal(r.status, 201, r.text);
+  };
+  const status = async (path: string): Promise<number> => (await api.request('GET', path)).status;
+  async function until(what: string, f: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 300; i++) {
+      if (await f()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  }
+
+  test('background: the owner goes at once, then its dependents; an unowned pod stays', async () => {
+    const rs = await owner('bg');
+    await pod('bg-1', [ref(rs)]);
+    await pod('bg-2', [ref(rs)]);
+    await pod('bg-free');
+    assert.equal((await api.request('DELETE', `${RS}/bg`, { body: { propagationPolicy: 'Background' } })).status, 200);
+    await until('dependents gone', async () => (await status(`${PODS}/bg-1`)) === 404 && (await status(`${PODS}/bg-2`)) === 404);
+    assert.equal(await status(`${PODS}/bg-free`), 200);
+  });
+
+  test('orphan: the dependents stay, without the ownerReference', async () => {
+    const rs = await owner('or');
+    await pod('or-1', [ref(rs)]);
+    // 202: the owner stays until the collector has released its dependents (the orphan finalizer).
+    assert.equal((await api.request('DELETE', `${RS}/or`, { body: { propagationPolicy: 'Orphan' } })).status, 202);
+    await until('owner gone', async () => (await status(`${RS}/or`)) === 404);
+    const p = (await api.request('GET', `${PODS}/or-1`)).json<KubeObject>();
+    assert.equal(p.metadata.ownerReferences, undefined);
+  });
+
+  test('foreground: the owner waits, marked, until its dependents are gone', async () => {
+    const rs = await owner('fg');
+    await pod('fg-1', [ref(rs)]);
+    const d = await api.request('DELETE', `${RS}/fg`, { body: { propagationPolicy: 'Foreground' } });
+    assert.equal(d.status, 202, d.text);
+    assert.ok(d.json<KubeObject>().metadata.finalizers?.includes('foregroundDeletion'));
+    await until('dependent then owner gone', async () => (await status(`${PODS}/fg-1`)) === 404 && (await status(`${RS}/fg`)) === 404);
+  });
+
+  test('an ownerReference added by a later write counts: deleting that owner collects the pod', async () => {
+    const rs = await owner('late');
+    await pod('late-1');
+    // A status write in between must not lose what the collector knows.
+    assert.equal((await api.request('PATCH', `${PODS}/late-1`, { contentType: 'application/merge-patch+json', body: { metadata: { ownerReferences: [ref(rs)] } } })).status, 200);
+    assert.equal((await api.request('PATCH', `${PODS}/late-1/status`, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Running' } } })).status, 200);
+    assert.equal((await api.request('DELETE', `${RS}/late`, { body: { propagationPolicy: 'Background' } })).status, 200);
+    await until('pod collected', async () => (await status(`${PODS}/late-1`)) === 404);
+  });
+
+  test('a dependent whose owner never existed is collected', async () => {
+    await pod('dangling', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nobody', uid: '00000000-0000-0000-0000-000000000001' }]);
+    await until('dangling pod collected', async () => (await status(`${PODS}/dangling`)) === 404);
+  });
+});
