@@ -270,7 +270,10 @@ async function del(ctx: RequestContext, r: ResourceDef, ns: string | undefined, 
   const opts = parseDeleteOptions(await readDeleteBody(ctx), ctx.url.searchParams);
   const dryRun = writeOptions(ctx).dryRun || (opts.dryRun ?? []).includes('All');
   const { object, deleted } = await deleteObject(ctx.store, r, ns, name, opts, dryRun);
-  if (r.returnsDeletedObject || !deleted) respondObject(ctx, r, deleted ? 200 : 202, object);
+  // 200 even when the object stays (finalizers, grace): kube-apiserver answers 202 only to the
+  // deprecated orphanDependents=false, for clients of its time.
+  const code = !deleted && opts.orphanDependents === false ? 202 : 200;
+  if (r.returnsDeletedObject || !deleted) respondObject(ctx, r, code, object);
   else sendJson(ctx.res, 200, successStatus(r, object));
 }
 
