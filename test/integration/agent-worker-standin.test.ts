@@ -4,7 +4,9 @@
 // process lives, and a host that dies restarts the containers it served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Backoff } from '../../src/agent/pod/backoff.js';
 import { join } from 'node:path';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { STANDIN_HOLDER } from '../../src/agent/pod/command.js';
@@ -142,4 +144,20 @@ test('a stand-in pod\'s resolv.conf and hosts are made at its first exec; a comm
   await until('its process', () => cmd.runner.processes.length === 1);
   assert.match(readFileSync(join(cmd.etcNetns, cmd.worker.netnsName, 'resolv.conf'), 'utf8'), /nameserver 10\.96\.0\.10/);
   await cmd.worker.terminate(1000, 'gone');
+});
+
+test('restarts keep two logs per container, this start\'s and the one before (--previous), as the kubelet does', async () => {
+  const { worker, runner } = await node.worker(new FakeNetNS(), { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] }, { name: 'crashy', backoff: new Backoff(1, 2) });
+  await worker.start();
+  for (let n = 1; n <= 4; n++) {
+    await until(`start ${n}`, () => runner.processes.length === n && runner.processes[n - 1].alive);
+    runner.processes[n - 1].handle.kill('SIGKILL');
+  }
+  await until('the fifth start', () => runner.processes.length === 5);
+  const c = worker.containers[0];
+  assert.equal(c.rt.restartCount, 4);
+  const dir = dirname(c.logFile(false)!);
+  assert.deepEqual(readdirSync(dir).sort(), ['c.3.log', 'c.4.log']);
+  assert.equal(c.logFile(true), join(dir, 'c.3.log'));
+  await worker.terminate(1000, 'gone');
 });

@@ -18,7 +18,7 @@ import type { QuietGate } from '../../src/util/quiet-gate.js';
 import { FakeStandins } from '../../src/agent/standin/fake-host.js';
 import { PodWorker, type WorkerDeps } from '../../src/agent/pod/worker.js';
 
-interface WorkerOptions { name: string; sandboxes?: FifoLimiter; starting?: QuietGate }
+interface WorkerOptions { name: string; sandboxes?: FifoLimiter; starting?: QuietGate; backoff?: Backoff }
 
 async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS, podSpec: any, o: WorkerOptions) {
   const pod = await client.create(resourcePath(Pods, 'default'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: o.name }, spec: { nodeName: 'n1', ...podSpec } });
@@ -27,7 +27,7 @@ async function fakeNodeWorker(client: RestClient, dir: string, netns: FakeNetNS,
   const standins = new FakeStandins();
   await netns.setupNode({ bridge: 'cbr0', gatewayCidr: '10.244.1.1/24' });
   const deps: WorkerDeps = {
-    client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(), ipam, nodeName: 'n1', nodeIP: '172.30.9.11',
+    client, netns, runner, probes: new RealProbeExecutor(runner), backoff: o.backoff ?? new Backoff(), ipam, nodeName: 'n1', nodeIP: '172.30.9.11',
     podCIDR: parseCidr('10.244.1.0/24'), netnsPrefix: 'ksvc-t-n1', clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', nodeResolvConf: '',
     dataDir: dir, etcNetns: join(dir, 'etc-netns'), allocatable: { cpu: '1', memory: '1Gi' }, sandboxes: o.sandboxes, starting: o.starting,
     services: () => [], standins, onDone: () => undefined,

@@ -2,7 +2,7 @@
 // restarts it under the restart policy with CrashLoopBackOff, and reports its
 // state for the pod status.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessHandle, ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
@@ -167,6 +167,9 @@ export class ContainerRunner {
     const h = this.handle;
     const log = logPath(this.host.logDir, this.spec.name, this.attempt);
     const logs = captureLogs(log, h.stdout, h.stderr);
+    // As the kubelet keeps one dead container per container: this start's log and the one before
+    // (`--previous`), not every restart's since the pod began.
+    if (this.attempt >= 2) rmSync(logPath(this.host.logDir, this.spec.name, this.attempt - 2), { force: true });
     this.rt.containerID = id;
     this.rt.state = { running: { startedAt: rfc3339() } };
     this.rt.started = !this.spec.startupProbe;
