@@ -10,8 +10,8 @@ import { ResourceCache, CacheEvent, type CachedItem } from './resource-cache.js'
 
 const HISTORY_PER_RESOURCE = 20000;
 
-/** Pending writes of this process that the cacher may take without decoding them again. */
-const MAX_STORING = 1000;
+/** How many writes of this process may wait for their storage event (see storing). */
+const MAX_PENDING_WRITES = 1000;
 
 /** The cached form of a stored value at a revision; `decoded` is value already decoded (the cacher's to change). */
 export function makeItem(r: ResourceDef, key: string, value: string, revision: number, decoded?: KubeObject): CachedItem {
@@ -46,7 +46,7 @@ export class Cacher {
   storing(key: string, obj: KubeObject): string {
     const value = JSON.stringify(obj);
     // Failed writes leave theirs behind; a bound keeps them from piling up.
-    if (this.pendingWrites.size >= MAX_STORING) this.pendingWrites.clear();
+    if (this.pendingWrites.size >= MAX_PENDING_WRITES) this.pendingWrites.clear();
     this.pendingWrites.set(key, { value, obj });
     return value;
   }
