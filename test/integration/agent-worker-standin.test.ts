@@ -157,7 +157,9 @@ test('restarts keep two logs per container, this start\'s and the one before (--
   const c = worker.containers[0];
   assert.equal(c.rt.restartCount, 4);
   const dir = dirname(c.logFile(false)!);
-  assert.deepEqual(readdirSync(dir).sort(), ['c.3.log', 'c.4.log']);
-  assert.equal(c.logFile(true), join(dir, 'c.3.log'));
+  const mine = (): string[] => readdirSync(dir).filter((f) => f.includes(worker.uid)).sort();
+  assert.deepEqual(mine(), [`default_crashy_${worker.uid}_c.3.log`, `default_crashy_${worker.uid}_c.4.log`]);
+  assert.equal(c.logFile(true), join(dir, `default_crashy_${worker.uid}_c.3.log`));
   await worker.terminate(1000, 'gone');
+  assert.deepEqual(mine(), [], 'the pod\'s logs go with it');
 });

@@ -32,7 +32,8 @@ export interface ContainerHost {
   probes: ProbeExecutor;
   standins: StandinService;
   backoff: Backoff;
-  logDir: string;
+  /** Where the pod's log files start (see logPath). */
+  logPrefix: string;
   podIP(): string;
   restartPolicy(): string;
   podRef(): string;
@@ -111,8 +112,8 @@ export class ContainerRunner {
   private serving = false;
 
   logFile(previous: boolean): string | undefined {
-    if (!previous) return logPath(this.host.logDir, this.spec.name, this.attempt);
-    return this.attempt > 0 ? logPath(this.host.logDir, this.spec.name, this.attempt - 1) : undefined;
+    if (!previous) return logPath(this.host.logPrefix, this.spec.name, this.attempt);
+    return this.attempt > 0 ? logPath(this.host.logPrefix, this.spec.name, this.attempt - 1) : undefined;
   }
 
   private get backoffKey(): string {
@@ -141,7 +142,7 @@ export class ContainerRunner {
     // (Nothing restarts it meanwhile: without a process there is no exit; only a stop can intervene.)
     const fail = (e: Error): void => {
       // As a server that cannot open its port: it logs why and exits with 1.
-      const log = logPath(this.host.logDir, this.spec.name, this.attempt);
+      const log = logPath(this.host.logPrefix, this.spec.name, this.attempt);
       mkdirSync(join(log, '..'), { recursive: true });
       appendLogLine(log, 'stderr', `stand-in: ${e.message}`);
       this.handle = undefined;
@@ -165,11 +166,11 @@ export class ContainerRunner {
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
     this.handle = this.host.runner.start({ argv: l.argv, pod: l.pod, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
     const h = this.handle;
-    const log = logPath(this.host.logDir, this.spec.name, this.attempt);
+    const log = logPath(this.host.logPrefix, this.spec.name, this.attempt);
     const logs = captureLogs(log, h.stdout, h.stderr);
     // As the kubelet keeps one dead container per container: this start's log and the one before
     // (`--previous`), not every restart's since the pod began.
-    if (this.attempt >= 2) rmSync(logPath(this.host.logDir, this.spec.name, this.attempt - 2), { force: true });
+    if (this.attempt >= 2) rmSync(logPath(this.host.logPrefix, this.spec.name, this.attempt - 2), { force: true });
     this.rt.containerID = id;
     this.rt.state = { running: { startedAt: rfc3339() } };
     this.rt.started = !this.spec.startupProbe;

@@ -104,13 +104,13 @@ export class PodWorker {
     return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
   }
 
-  get logDir(): string {
+  get logPrefix(): string {
     return join(this.d.dataDir, 'pods', `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.uid}`);
   }
 
   private host() {
     return {
-      runner: this.d.runner, probes: this.d.probes, standins: this.d.standins, backoff: this.d.backoff, logDir: this.logDir,
+      runner: this.d.runner, probes: this.d.probes, standins: this.d.standins, backoff: this.d.backoff, logPrefix: this.logPrefix,
       podIP: () => this.podIP ?? '',
       restartPolicy: () => this.pod.spec?.restartPolicy ?? 'Always',
       podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
@@ -256,7 +256,7 @@ export class PodWorker {
         await Promise.race([this.flushStatus(), new Promise((r) => setTimeout(r, SHUTDOWN_STATUS_MS).unref())]);
       }
       this.finished = true;
-      rmSync(this.logDir, { recursive: true, force: true });
+      for (const c of this.containers) for (const f of [c.logFile(false), c.logFile(true)]) if (f) rmSync(f, { force: true });
       this.d.onDone(this.uid);
     })();
     return this.terminating;

@@ -9,8 +9,11 @@ let seq = 0;
 /** Unique, increasing nanosecond stamps so ordering survives equal milliseconds. */
 const stamp = (): string => rfc3339Nano(Date.now(), (seq = (seq + 1) % 1_000_000));
 
-/** `<container>.<attempt>.log` in the pod's directory: a directory per container would be one more inode to create per pod. */
-export const logPath = (dir: string, container: string, attempt: number): string => join(dir, `${container}.${attempt}.log`);
+/**
+ * `<pod prefix>_<container>.<attempt>.log`, all pods' logs in one directory: a directory per
+ * pod or per container was one more inode for the kernel to create for every pod started.
+ */
+export const logPath = (podPrefix: string, container: string, attempt: number): string => `${podPrefix}_${container}.${attempt}.log`;
 
 /** Copies a process's stdout/stderr into its log file; resolves when both streams end. */
 export function captureLogs(path: string, stdout: Readable | null, stderr: Readable | null): Promise<void> {
