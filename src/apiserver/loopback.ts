@@ -1,6 +1,6 @@
 // The in-process controllers' way in: plain HTTP over a Unix socket in the
 // server's own 0700 data directory. Over TLS to its own address the process
-// paid both ends of every handshake (about 5 ms of CPU per connection on the
+// paid both ends of every handshake (2.5–5 ms of CPU per connection on the
 // machines measured, 16 of them in a burst) and of every record, for bytes that
 // never leave it. The bearer token is still checked on every request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
