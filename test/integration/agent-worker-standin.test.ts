@@ -1,13 +1,14 @@
 // A stand-in container through a pod worker against a real API server, with
 // the node's network, processes and stand-in host faked: its process is the
 // holder, its ports are served from the pod's namespace for as long as that
-// process lives, and a host that dies restarts the containers it served.
+// process lives, and a host that dies restarts the containers it served. Also
+// the pod's files: resolv.conf and hosts at a stand-in pod's first exec, and
+// two logs per container across restarts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Backoff } from '../../src/agent/pod/backoff.js';
-import { join } from 'node:path';
 import { FakeNetNS } from '../../src/agent/net/fake-netns.js';
 import { STANDIN_HOLDER } from '../../src/agent/pod/command.js';
 import { fakeNode } from '../support/worker-deps.js';
