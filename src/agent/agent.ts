@@ -25,6 +25,8 @@ import { StandinHost } from './standin/host-client.js';
 
 /** Pod networks wired at once: about one per core keeps a burst's early pods early. */
 const SANDBOX_CONCURRENCY = 4;
+/** How long no pod must have been starting before this node's events go out (see QuietGate). */
+const EVENT_SETTLE_MS = 300;
 
 export interface ProxyStartOptions {
   kubeconfig: string;
@@ -96,7 +98,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const save = (): void => ipamFile.save(() => JSON.stringify(ipam.state));
     // Stops after the pods (stops run in reverse), whose stand-ins it serves until then.
     const standins = new StandinHost();
-    const starting = new QuietGate();
+    const starting = new QuietGate(EVENT_SETTLE_MS);
     stops.push(() => standins.stop());
     const pods = new PodManager(client, {
       client, netns, runner, probes: new RealProbeExecutor(runner), backoff: new Backoff(),

@@ -29,6 +29,20 @@ describe('quiet gate', () => {
     assert.equal(g.quiet, true);
   });
 
+  it('with a settle time, quiet means nothing held for that long; a new hold meanwhile starts it again', async () => {
+    const g = new QuietGate(60);
+    const t0 = Date.now();
+    g.hold()();
+    assert.equal(g.quiet, false, 'just released');
+    let woke = 0;
+    const w = g.whenQuiet(10_000).then(() => { woke = Date.now(); });
+    await tick(30);
+    g.hold()();
+    await w;
+    assert.ok(woke - t0 >= 85, `woke after ${woke - t0} ms: the second hold's settle time counts from its release`);
+    assert.equal(g.quiet, true);
+  });
+
   it('lets a waiter go at its deadline while work is still held', async () => {
     const g = new QuietGate();
     const release = g.hold();
