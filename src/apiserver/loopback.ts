@@ -3,7 +3,7 @@
 // paid both ends of every handshake (2.5–5 ms of CPU per connection on the
 // machines measured, 16 of them in a burst) and of every record, for bytes that
 // never leave it. The bearer token is still checked on every request.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,12 +15,12 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
-export async function listenLoopback(dataDir: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Loopback | undefined> {
+export async function listenLoopback(dataDir: string, options: ServerOptions, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Loopback | undefined> {
   const socketPath = join(dataDir, 'apiserver.sock');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) return undefined;
   // A crashed run's socket file would make listen fail.
   rmSync(socketPath, { force: true });
-  const srv: Server = createServer({ requestTimeout: 0, keepAliveTimeout: 65_000 }, handler);
+  const srv: Server = createServer(options, handler);
   await new Promise<void>((res, rej) => {
     srv.once('error', rej);
     srv.listen(socketPath, () => res());

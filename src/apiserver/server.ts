@@ -22,6 +22,9 @@ import { StatusError } from '../api/status.js';
 import { attachPodProxy } from './pod-proxy.js';
 import { listenLoopback } from './loopback.js';
 
+/** No limit on a request (watches and log streams are long); idle keep-alive connections live 65 s. */
+const SERVER_TIMEOUTS = { requestTimeout: 0, keepAliveTimeout: 65_000 };
+
 export interface ApiServerOptions {
   dataDir: string;
   /** host:port pairs; port 0 picks a free one. Default 127.0.0.1:6443. */
@@ -92,7 +95,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     ready: () => cacher.healthy,
   });
   for (const l of listen) {
-    const srv = createServer({ cert: creds.cert, key: creds.key, requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
+    const srv = createServer({ cert: creds.cert, key: creds.key, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
     attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);
@@ -111,7 +114,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // Storage history stays bounded; the watch cache serves recent history itself.
   // The controllers are API clients with its token, as a remote controller manager would be, over the
   // loopback socket (its own URL over TLS when the data directory's path is too long for one).
-  const loopback = o.controllers === false ? undefined : await listenLoopback(dataDir, (req, res) => void handler(req, res));
+  const loopback = o.controllers === false ? undefined : await listenLoopback(dataDir, SERVER_TIMEOUTS, (req, res) => void handler(req, res));
   const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert, socketPath: loopback?.socketPath }, 'kube-controller-manager');
   // Loaded on demand: an API-only server does not carry the controllers' code.
   const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: o.nodeMonitorPeriodMs }));

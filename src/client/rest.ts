@@ -60,14 +60,14 @@ const PATCH_CT: Record<PatchType, string> = {
 export class RestClient {
   private readonly agent: Agent | HttpAgent;
   private readonly url: URL;
-  /** Built once: given only `ca`, every new TLS connection would parse the CA again. */
-  private readonly tls: SecureContext;
+  /** Built once: given only `ca`, every new TLS connection would parse the CA again. None over a Unix socket. */
+  private readonly tls: SecureContext | undefined;
   private readonly send: typeof request;
 
   constructor(readonly config: ClientConfig, readonly userAgent = 'kubesvc') {
     this.url = new URL(config.server);
-    this.tls = createSecureContext({ ca: config.caCert });
-    this.agent = config.socketPath ? new HttpAgent({ keepAlive: true, maxSockets: 16 }) : new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls });
+    this.tls = config.socketPath ? undefined : createSecureContext({ ca: config.caCert });
+    this.agent = this.tls ? new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls }) : new HttpAgent({ keepAlive: true, maxSockets: 16 });
     this.send = config.socketPath ? (httpRequest as typeof request) : request;
   }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { suiteServer } from '../support/server.js';
 import { apiClient, type ApiResponse, type StatusBody } from '../support/http.js';
 import { kubectlSession } from '../support/kubectl-session.js';
 import { spawnCliServer, type CliServer } from '../support/cli-server.js';
@@ -48,20 +48,11 @@ function assertStatus(res: ApiResponse, codes: number[]): StatusBody {
 }
 
 describe('200 concurrent NodePort creates', { timeout: 90_000 }, () => {
-  let srv: TestServer;
-  let api: ReturnType<typeof apiClient>;
-  before(async () => {
-    srv = await startTestServer();
-    api = apiClient(srv);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
+  const t = suiteServer();
 
   test('200 distinct ClusterIPs and 200 distinct NodePorts', async () => {
     const N = 200;
-    const res = await Promise.all(Array.from({ length: N }, (_, i) => api.request('POST', SVCS, { body: nodePortSvc(`conc-${i}`) })));
+    const res = await Promise.all(Array.from({ length: N }, (_, i) => t.api.request('POST', SVCS, { body: nodePortSvc(`conc-${i}`) })));
     const bad = res.filter((r) => r.status !== 201);
     assert.deepEqual(bad.map((r) => `${r.status} ${r.text.slice(0, 200)}`), [], 'every create succeeded');
     const created = res.map((r) => r.json<Svc>());
@@ -72,7 +63,7 @@ describe('200 concurrent NodePort creates', { timeout: 90_000 }, () => {
     assert.ok(!ips.includes('10.96.0.1') && !ips.includes('10.96.0.10'), 'reserved addresses not handed out');
     for (const p of ports) assert.ok(p >= 30000 && p <= 32767, `nodePort ${p} in range`);
     // the stored objects agree with what was acknowledged
-    const list = (await api.request('GET', SVCS)).json<SvcList>();
+    const list = (await t.api.request('GET', SVCS)).json<SvcList>();
     const stored = new Map(list.items.map((s) => [s.metadata.name, s]));
     for (const s of created) {
       const got = stored.get(s.metadata.name)!;
@@ -88,7 +79,7 @@ describe('200 concurrent NodePort creates', { timeout: 90_000 }, () => {
     // Values from the ranges' static bands, which random picks avoid (as in Kubernetes),
     // so the 200 random allocations above can never have taken them.
     const res = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      api.request('POST', SVCS, { body: nodePortSvc(`same-${i}`, { clusterIP: '10.96.0.200', ports: [{ port: 80, nodePort: 30050 }] } as Partial<Svc['spec']>) })));
+      t.api.request('POST', SVCS, { body: nodePortSvc(`same-${i}`, { clusterIP: '10.96.0.200', ports: [{ port: 80, nodePort: 30050 }] } as Partial<Svc['spec']>) })));
     assert.equal(res.filter((r) => r.status === 201).length, 1, res.map((r) => r.status).join(' '));
     for (const r of res.filter((x) => x.status !== 201)) {
       const st = assertStatus(r, [422]);
@@ -99,20 +90,11 @@ describe('200 concurrent NodePort creates', { timeout: 90_000 }, () => {
 });
 
 describe('a small NodePort range (30000-30004) runs out cleanly', { timeout: 90_000 }, () => {
-  let srv: TestServer;
-  let api: ReturnType<typeof apiClient>;
-  before(async () => {
-    srv = await startTestServer({ nodePortRange: '30000-30004' });
-    api = apiClient(srv);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
+  const t = suiteServer({ nodePortRange: '30000-30004' });
 
   test('10 concurrent creates on 5 ports: 5 succeed, 5 fail fast with a Status', async () => {
     const t0 = Date.now();
-    const res = await Promise.all(Array.from({ length: 10 }, (_, i) => api.request('POST', SVCS, { body: nodePortSvc(`small-${i}`), timeoutMs: 10_000 })));
+    const res = await Promise.all(Array.from({ length: 10 }, (_, i) => t.api.request('POST', SVCS, { body: nodePortSvc(`small-${i}`), timeoutMs: 10_000 })));
     assert.ok(Date.now() - t0 < 10_000, 'answered without hanging');
     const ok = res.filter((r) => r.status === 201).map((r) => r.json<Svc>().spec.ports![0].nodePort!);
     assert.deepEqual(ok.sort(), [30000, 30001, 30002, 30003, 30004]);
@@ -124,11 +106,11 @@ describe('a small NodePort range (30000-30004) runs out cleanly', { timeout: 90_
 
   test('the next create fails at once with a clear message; kubectl shows it', async () => {
     const t0 = Date.now();
-    const r = await api.request('POST', SVCS, { body: nodePortSvc('small-next'), timeoutMs: 5_000 });
+    const r = await t.api.request('POST', SVCS, { body: nodePortSvc('small-next'), timeoutMs: 5_000 });
     assert.ok(Date.now() - t0 < 5_000);
     const st = assertStatus(r, [422, 500]);
     assert.match(st.message, /failed to allocate a nodePort: range is full/, st.message);
-    const k = kubectlSession(srv.kubeconfigPath);
+    const k = kubectlSession(t.srv.kubeconfigPath);
     try {
       const out = await k.fails(['apply', '-f', '-'], { input: JSON.stringify(nodePortSvc('small-kubectl')) });
       assert.match(out.stderr, /Error from server \(InternalError\).*Internal error occurred: failed to allocate a nodePort: range is full|The Service "small-kubectl" is invalid/, out.stderr);
@@ -138,41 +120,32 @@ describe('a small NodePort range (30000-30004) runs out cleanly', { timeout: 90_
       await k.close();
     }
     // nothing half-created
-    assert.equal((await api.request('GET', `${SVCS}/small-next`)).status, 404);
+    assert.equal((await t.api.request('GET', `${SVCS}/small-next`)).status, 404);
   });
 
   test('a health check port needs one more: LoadBalancer/Local fails whole, nothing leaks', async () => {
-    const victim = (await api.request('GET', SVCS)).json<SvcList>().items.find((s) => s.spec.type === 'NodePort')!;
+    const victim = (await t.api.request('GET', SVCS)).json<SvcList>().items.find((s) => s.spec.type === 'NodePort')!;
     const freed = victim.spec.ports![0].nodePort!;
-    const del = await api.request('DELETE', `${SVCS}/${victim.metadata.name}`);
+    const del = await t.api.request('DELETE', `${SVCS}/${victim.metadata.name}`);
     assert.equal(del.status, 200, del.text);
     // one free port, but LoadBalancer + Local needs two (nodePort + healthCheckNodePort)
-    const r = await api.request('POST', SVCS, { body: nodePortSvc('small-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' } as Partial<Svc['spec']>), timeoutMs: 5_000 });
+    const r = await t.api.request('POST', SVCS, { body: nodePortSvc('small-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' } as Partial<Svc['spec']>), timeoutMs: 5_000 });
     assertStatus(r, [422, 500]);
     // the one free port was not leaked by the failed create
-    const again = await api.request('POST', SVCS, { body: nodePortSvc('small-again') });
+    const again = await t.api.request('POST', SVCS, { body: nodePortSvc('small-again') });
     assert.equal(again.status, 201, again.text);
     assert.equal(again.json<Svc>().spec.ports![0].nodePort, freed, 'the released port is handed out again');
   });
 });
 
 describe('a small service CIDR runs out cleanly', { timeout: 60_000 }, () => {
-  let srv: TestServer;
-  let api: ReturnType<typeof apiClient>;
-  before(async () => {
-    srv = await startTestServer({ serviceCIDR: '10.96.0.0/28' });
-    api = apiClient(srv);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
+  const t = suiteServer({ serviceCIDR: '10.96.0.0/28' });
 
   test('creates until the range is full, then a 500 "range is full" at once', async () => {
     const got: string[] = [];
     let last: ApiResponse | undefined;
     for (let i = 0; i < 20; i++) {
-      const r = await api.request('POST', SVCS, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: `cidr-${i}` }, spec: { ports: [{ port: 80 }] } }, timeoutMs: 5_000 });
+      const r = await t.api.request('POST', SVCS, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: `cidr-${i}` }, spec: { ports: [{ port: 80 }] } }, timeoutMs: 5_000 });
       if (r.status !== 201) { last = r; break; }
       got.push(r.json<Svc>().spec.clusterIP!);
     }

@@ -1,38 +1,28 @@
 // Writes through /status: only status changes, the writer owns just what it changed,
 // and the object the watch cache holds for the old version stays as it was (the
 // status path shares old's unchanged parts instead of copying them).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { apiClient } from '../support/http.js';
+import { suiteServer } from '../support/server.js';
 import { resourceByKind } from '../../src/apiserver/resources.js';
 import type { KubeObject } from '../../src/api/object.js';
 
 const podPath = '/api/v1/namespaces/default/pods/st';
 
 describe('status subresource writes', { timeout: 60_000 }, () => {
-  let srv: TestServer;
-  let api: ReturnType<typeof apiClient>;
-  before(async () => {
-    srv = await startTestServer();
-    api = apiClient(srv);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
+  const t = suiteServer();
 
   test('a status patch changes status only, leaves the cached old version intact and records a status entry', async () => {
-    const created = await api.request('POST', '/api/v1/namespaces/default/pods?fieldManager=maker', {
+    const created = await t.api.request('POST', '/api/v1/namespaces/default/pods?fieldManager=maker', {
       body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'st', labels: { app: 'a' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } },
     });
     assert.equal(created.status, 201, created.text);
     const pods = resourceByKind('Pod')!;
-    const cachedOld = srv.store.get(pods, 'default', 'st');
+    const cachedOld = t.srv.store.get(pods, 'default', 'st');
     const oldCopy = JSON.parse(JSON.stringify(cachedOld)) as KubeObject;
 
     // A client sending spec and metadata changes through /status: they are ignored.
-    const r = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+    const r = await t.api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
       contentType: 'application/merge-patch+json',
       body: { metadata: { labels: { app: 'changed' } }, spec: { nodeName: 'other' }, status: { phase: 'Running', podIP: '10.244.0.5' } },
     });
@@ -52,9 +42,9 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
     assert.deepEqual(cachedOld, oldCopy);
 
     // A second write by the same manager merges into its entry; the version before it stays intact too.
-    const cachedMid = srv.store.get(pods, 'default', 'st');
+    const cachedMid = t.srv.store.get(pods, 'default', 'st');
     const midCopy = JSON.parse(JSON.stringify(cachedMid)) as KubeObject;
-    const more = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+    const more = await t.api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
       contentType: 'application/merge-patch+json', body: { status: { hostIP: '172.30.0.2', podIP: '10.244.0.5' } },
     });
     assert.equal(more.status, 200, more.text);
@@ -64,14 +54,14 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
     Object.assign(pod, more.json<KubeObject>());
 
     // The same status again is a no-op: the resourceVersion stays.
-    const again = await api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
+    const again = await t.api.request('PATCH', `${podPath}/status?fieldManager=agent`, {
       contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: '10.244.0.5', hostIP: '172.30.0.2' } },
     });
     assert.equal(again.status, 200, again.text);
     assert.equal(again.json<KubeObject>().metadata.resourceVersion, pod.metadata.resourceVersion);
 
     // A PUT to /status: its status replaces the stored one, its spec is ignored.
-    const put = await api.request('PUT', `${podPath}/status`, { body: { ...pod, spec: { ...pod.spec, nodeName: 'other' }, status: { ...pod.status, podIP: '10.244.0.6' } } });
+    const put = await t.api.request('PUT', `${podPath}/status`, { body: { ...pod, spec: { ...pod.spec, nodeName: 'other' }, status: { ...pod.status, podIP: '10.244.0.6' } } });
     assert.equal(put.status, 200, put.text);
     const replaced = put.json<KubeObject>();
     assert.equal(replaced.spec.nodeName, 'n1');
@@ -80,38 +70,29 @@ describe('status subresource writes', { timeout: 60_000 }, () => {
 });
 
 describe('a write\'s answer', { timeout: 60_000 }, () => {
-  let srv: TestServer;
-  let api: ReturnType<typeof apiClient>;
-  before(async () => {
-    srv = await startTestServer();
-    api = apiClient(srv);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
+  const t = suiteServer();
 
   // The answer reuses the watch cache's encoding of what was stored: it must be that object, byte for byte.
   test('create, status patch and update answer with the stored object exactly as a GET then returns it', async () => {
     const path = '/api/v1/namespaces/default/pods/answer';
-    const same = async (r: Awaited<ReturnType<typeof api.request>>, code: number): Promise<void> => {
+    const same = async (r: Awaited<ReturnType<typeof t.api.request>>, code: number): Promise<void> => {
       assert.equal(r.status, code, r.text);
-      const got = await api.request('GET', path);
+      const got = await t.api.request('GET', path);
       assert.equal(r.text, got.text);
       assert.equal(r.json<KubeObject>().metadata.resourceVersion, got.json<KubeObject>().metadata.resourceVersion);
     };
-    await same(await api.request('POST', '/api/v1/namespaces/default/pods', {
+    await same(await t.api.request('POST', '/api/v1/namespaces/default/pods', {
       body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'answer' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
     }), 201);
-    await same(await api.request('PATCH', `${path}/status`, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Running' } } }), 200);
-    const cur = (await api.request('GET', path)).json<KubeObject>();
-    await same(await api.request('PUT', path, { body: { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } } } }), 200);
+    await same(await t.api.request('PATCH', `${path}/status`, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Running' } } }), 200);
+    const cur = (await t.api.request('GET', path)).json<KubeObject>();
+    await same(await t.api.request('PUT', path, { body: { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } } } }), 200);
     // A dry run stores nothing: its answer is encoded from the object itself.
-    const dry = await api.request('POST', '/api/v1/namespaces/default/pods?dryRun=All', {
+    const dry = await t.api.request('POST', '/api/v1/namespaces/default/pods?dryRun=All', {
       body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dry' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
     });
     assert.equal(dry.status, 201, dry.text);
     assert.equal(dry.json<KubeObject>().metadata.name, 'dry');
-    assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods/dry')).status, 404);
+    assert.equal((await t.api.request('GET', '/api/v1/namespaces/default/pods/dry')).status, 404);
   });
 });

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
+import { apiClient } from './http.js';
 
 export interface TestServer extends ApiServer {
   dataDir: string;
@@ -21,4 +23,19 @@ export async function startTestServer(o: Partial<ApiServerOptions> = {}): Promis
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A suite's server and raw API client, made before its tests and closed after (call inside describe). */
+export function suiteServer(o: Partial<ApiServerOptions> = {}): { readonly srv: TestServer; readonly api: ReturnType<typeof apiClient> } {
+  let srv: TestServer | undefined;
+  let api: ReturnType<typeof apiClient> | undefined;
+  before(async () => {
+    srv = await startTestServer(o);
+    api = apiClient(srv);
+  });
+  after(async () => {
+    api?.close();
+    await srv?.stop();
+  });
+  return { get srv() { return srv!; }, get api() { return api!; } };
 }
