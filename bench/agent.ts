@@ -21,10 +21,11 @@
 // --cpu adds where the CPU went from the creates until all were Ready (and answering), by process.
 // Profiling: BENCH_UP_NODE_FLAGS='--cpu-prof --cpu-prof-dir=DIR' runs `up` (the control plane) under
 // those node flags; KUBESVC_SELF_COMMAND='["node","--cpu-prof","--cpu-prof-dir=DIR","bin/kubesvc.js"]' the agents.
+// BENCH_UP_STDERR=FILE keeps up's stderr in FILE.<nodes> (with KUBESVC_TRACE_REQUESTS=1: every request).
 //
 // Run: npm run build && node dist/bench/agent.js [--nodes 1,2] [--pods 50] [--one-by-one 20] [--bursts 1] [--node-cidr 172.30.250.0/24] [--readiness-probe] [--sleep-pods] [--cpu]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -49,8 +50,8 @@ const K3S_SERVER_MIB = 1.4 * 1024;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
-const launcher = join(here, '..', 'src', 'cluster', fromTs ? 'launch.ts' : 'launch.js');
-const launchArgv = fromTs ? ['--import', 'tsx', launcher] : [launcher];
+// `up` as a user runs it (the bundled bin), or from the sources under tsx.
+const launchArgv = fromTs ? ['--import', 'tsx', join(here, '..', 'test', 'support', 'run-cli.ts')] : [join(here, '..', '..', 'bin', 'kubesvc.js')];
 const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-prober.js');
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -72,14 +73,14 @@ function usage(pids: number[]): Usage {
   return u;
 }
 
-/** The stand-in hosts: children of the agents running standin/host.js. */
+/** The stand-in hosts: children of the agents running the host (bundle/host.js, or standin/host.js|ts). */
 function standinHostPids(agentPids: number[]): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
-      if (agentPids.includes(ppid) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('standin/host.js')) out.push(Number(d));
+      if (agentPids.includes(ppid) && /(bundle|standin)\/host\.[jt]s/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) out.push(Number(d));
     } catch { /* exited */ }
   }
   return out;
@@ -237,6 +238,7 @@ async function runOnce(nodes: number): Promise<Result> {
     if (res.upLineMs === undefined && /is up in/.test(out)) res.upLineMs = performance.now() - t0;
   });
   up.stderr!.on('data', (d) => (err += d));
+  if (process.env.BENCH_UP_STDERR) up.stderr!.pipe(createWriteStream(`${process.env.BENCH_UP_STDERR}.${nodes}`));
   const exited = new Promise<void>((r) => up.on('exit', () => r()));
   try {
     // A first `kubectl get` answering, with the real kubectl, retried as fast as it exits.

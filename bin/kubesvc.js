@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The kubesvc command; the TypeScript sources are built into dist/ by `npm install`.
-import { main } from '../dist/src/cli/main.js';
+// The kubesvc command; `npm install` builds the TypeScript sources into dist/src and
+// bundles them into dist/bundle (scripts/bundle.mjs).
+import { main } from '../dist/bundle/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => { if (typeof code === 'number') process.exitCode = code; },

@@ -22,9 +22,9 @@ const skip = !isRoot ? 'needs root' : !findProgram('ip') || !findProgram('nft') 
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
-const launcher = join(here, '..', '..', 'src', 'cluster', fromTs ? 'launch.ts' : 'launch.js');
-const launchArgv = fromTs ? ['--import', 'tsx', launcher] : [launcher];
 const repo = join(here, '..', '..', ...(fromTs ? [] : ['..']));
+// `up` and `down` as a user runs them (the bundled bin), or from the sources under tsx.
+const launchArgv = fromTs ? ['--import', 'tsx', join(repo, 'test', 'support', 'run-cli.ts')] : [join(repo, 'bin', 'kubesvc.js')];
 
 const rand = (n: number): number => Math.floor(Math.random() * n);
 
