@@ -8,7 +8,7 @@ import { EventRecorder } from '../client/events.js';
 import { EventQueue } from './pod/event-queue.js';
 import { QuietGate } from '../util/quiet-gate.js';
 import { LatestFile } from '../util/latest-file.js';
-import { ensureCredentials } from '../apiserver/auth/pki.js';
+import { ensureAgentCredentials } from './credentials.js';
 import { NodeRegistrar } from './node/registrar.js';
 import { RealNetNS, openHostMountNs, ownNetnsName } from './net/ip-netns.js';
 import { RouteSync } from './net/routes.js';
@@ -111,7 +111,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       dataDir, etcNetns: '/etc/netns', allocatable: registrar.allocatable, standins,
     });
 
-    const creds = await ensureCredentials(join(dataDir, 'pki'), [o.nodeIP], [o.nodeName]);
+    const creds = await ensureAgentCredentials(dataDir, o.nodeIP, o.nodeName);
     const kubelet = await startKubeletServer({ host: o.nodeIP, port: kubeletPort, cert: creds.cert, key: creds.key, token: cfg.token, pods, runner });
     stops.push(() => kubelet.close());
 

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { kubeconfigYaml } from '../apiserver/auth/pki.js';
+import { ensureAgentCredentials } from '../agent/credentials.js';
 import { RestClient, loadKubeconfig, isAlreadyExistsError } from '../client/rest.js';
 import { parseIPv4CIDR } from '../controllers/ipam/cidr.js';
 import { AgentProcess, agentArgs } from './agents.js';
@@ -182,6 +183,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
     for (const nd of plan.nodes) {
       const nodeDir = join(dataDir, 'nodes', nd.name);
       mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+      await ensureAgentCredentials(nodeDir, nd.ip, nd.name);
       const argv = [ipBin, 'netns', 'exec', nd.netns, ...selfCmd, ...agentArgs(plan, nd, { ipBin, self: selfCmd, kubeconfig: nodeKubeconfigPath, dataDir: nodeDir, kubeletPort: o.kubeletPort ?? 10250 })];
       agents.push(new AgentProcess(nd, argv, env, log));
     }

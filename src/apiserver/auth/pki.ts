@@ -1,14 +1,28 @@
 // The data directory's credentials: a CA, a serving certificate signed by it
 // and an admin bearer token, created on first start and reused afterwards.
-// @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
 import { webcrypto, randomBytes, X509Certificate as NodeCert } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
 const crypto = webcrypto as unknown as Crypto;
-x509.cryptoProvider.set(crypto);
+
+let x509Module: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509, loaded only to make certificates: with its ASN.1 stack it costs a
+ * process about 100 ms of CPU to load, which a start that finds its files never needs.
+ */
+function loadX509(): Promise<typeof X509> {
+  return (x509Module ??= (async () => {
+    // It resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API.
+    await import('reflect-metadata');
+    // A CommonJS module: its exports object is the default export (the only one, bundled).
+    const mod = (await import('@peculiar/x509')) as typeof X509 & { default?: typeof X509 };
+    const x509 = mod.default ?? mod;
+    x509.cryptoProvider.set(crypto);
+    return x509;
+  })());
+}
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 export interface Credentials {
@@ -25,7 +39,8 @@ async function pemKey(k: CryptoKey): Promise<string> {
 
 const years = (n: number): Date => new Date(Date.now() + n * 365 * 24 * 3600 * 1000);
 
-async function makeCA(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
+async function makeCA(): Promise<{ cert: X509.X509Certificate; keys: CryptoKeyPair }> {
+  const x509 = await loadX509();
   const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(8).toString('hex'),
@@ -43,12 +58,14 @@ async function makeCA(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPa
   return { cert, keys };
 }
 
-async function makeServing(ca: { cert: x509.X509Certificate; key: CryptoKey }, ips: string[], dns: string[]): Promise<{ cert: string; key: string }> {
+async function makeServing(ca: { certPem: string; key: CryptoKey }, ips: string[], dns: string[]): Promise<{ cert: string; key: string }> {
+  const x509 = await loadX509();
+  const caCert = new x509.X509Certificate(ca.certPem);
   const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(8).toString('hex'),
     subject: 'CN=kube-apiserver',
-    issuer: ca.cert.subject,
+    issuer: caCert.subject,
     notBefore: new Date(Date.now() - 3600_000),
     notAfter: years(10),
     publicKey: keys.publicKey,
@@ -96,7 +113,7 @@ export async function ensureCredentials(dir: string, ips: string[], extraDns: st
     key = readFileSync(p('apiserver.key'), 'utf8');
   } else {
     const caPriv = await crypto.subtle.importKey('pkcs8', pemToDer(caKey), alg, false, ['sign']);
-    ({ cert, key } = await makeServing({ cert: new x509.X509Certificate(caCert), key: caPriv }, wantIps, dns));
+    ({ cert, key } = await makeServing({ certPem: caCert, key: caPriv }, wantIps, dns));
     writeFileSync(p('apiserver.key'), key, { mode: 0o600 });
     writeFileSync(p('apiserver.crt'), cert);
   }
