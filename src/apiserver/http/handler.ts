@@ -23,7 +23,7 @@ export interface HandlerOptions {
 export function createHandler(o: HandlerOptions) {
   const trace = process.env.KUBESVC_TRACE_REQUESTS === '1';
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (trace) res.on('finish', () => console.error(`kubesvc trace: ${req.method} ${req.url} ct=${req.headers['content-type'] ?? ''} accept=${req.headers.accept ?? ''} -> ${res.statusCode}`));
+    if (trace) res.on('finish', () => console.error(`kubesvc trace: ${new Date().toISOString()} ${req.method} ${req.url} ct=${req.headers['content-type'] ?? ''} accept=${req.headers.accept ?? ''} -> ${res.statusCode}`));
     try {
       const url = new URL(req.url ?? '/', 'https://kubesvc');
       const route = parseRoute(url.pathname);
