@@ -1,5 +1,6 @@
-// The kubesvc API server as a child process (test/support/run-cli.ts), for tests
-// that kill -9 it and restart it on the same data dir.
+// The kubesvc API server as a child process, for tests that kill -9 it and restart
+// it on the same data dir: the bundled bin/kubesvc.js as users run it, or from the
+// sources through test/support/run-cli.ts under tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,8 +10,8 @@ import type { ApiTarget } from './http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const inDist = here.includes('/dist/');
-const CLI = join(here, `run-cli${inDist ? '.js' : '.ts'}`);
 const ROOT = inDist ? join(here, '..', '..', '..') : join(here, '..', '..');
+const CLI = inDist ? join(ROOT, 'bin', 'kubesvc.js') : join(here, 'run-cli.ts');
 
 export interface CliServer {
   child: ChildProcess;

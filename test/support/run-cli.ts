@@ -1,5 +1,5 @@
-// Runs the kubesvc CLI from source (tsx) or from dist/, for tests that need the
-// server as a separate process (kill -9).
+// Runs the kubesvc CLI from its sources under tsx: what bin/kubesvc.js (the bundle) is
+// to a built checkout, for tests, benchmarks and self-spawned children run from TypeScript.
 import { main } from '../../src/cli/main.js';
 
 main(process.argv.slice(2)).then(
