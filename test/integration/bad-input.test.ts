@@ -1,12 +1,11 @@
 // Raw HTTPS against kubesvc: every kind of bad request gets the Kubernetes Status
 // error and leaves nothing half-written; plus watch and paging semantics.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, suiteServer } from '../support/server.js';
 import { apiClient, nameOf, rvOf, type StatusBody, type WatchEventLine } from '../support/http.js';
 
-type Client = ReturnType<typeof apiClient>;
 const NS = 'bad';
 const svcPath = (name = ''): string => `/api/v1/namespaces/${NS}/services${name ? `/${name}` : ''}`;
 
@@ -25,11 +24,10 @@ function assertStatus(body: StatusBody, code: number, reason: string): void {
 }
 
 describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_000 }, () => {
-  let srv: TestServer;
-  let api: Client;
+  const sv = suiteServer();
 
   async function names(path: string): Promise<string[]> {
-    const r = await api.request('GET', path);
+    const r = await sv.api.request('GET', path);
     assert.equal(r.status, 200, r.text);
     return r.json<{ items: { metadata: { name: string } }[] }>().items.map((i) => i.metadata.name).sort();
   }
@@ -38,58 +36,52 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
   }
 
   before(async () => {
-    srv = await startTestServer();
-    api = apiClient(srv);
-    const r = await api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
+    const r = await sv.api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
     assert.equal(r.status, 201, r.text);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
   });
 
   test('malformed JSON → 400', async () => {
-    const r = await api.request('POST', svcPath(), { body: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"bad-json"', contentType: 'application/json' });
+    const r = await sv.api.request('POST', svcPath(), { body: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"bad-json"', contentType: 'application/json' });
     assert.equal(r.status, 400, r.text);
     assert.match(String(r.headers['content-type']), /^application\/json/);
     assertStatus(r.json<StatusBody>(), 400, 'BadRequest');
     await assertAbsent(svcPath(), 'bad-json');
-    const notObject = await api.request('POST', svcPath(), { body: '[1,2,3]' });
+    const notObject = await sv.api.request('POST', svcPath(), { body: '[1,2,3]' });
     assert.equal(notObject.status, 400, notObject.text);
     assertStatus(notObject.json<StatusBody>(), 400, 'BadRequest');
   });
 
   test('malformed YAML → 400', async () => {
-    const r = await api.request('POST', svcPath(), { body: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad-yaml\n spec: [\n', contentType: 'application/yaml' });
+    const r = await sv.api.request('POST', svcPath(), { body: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad-yaml\n spec: [\n', contentType: 'application/yaml' });
     assert.equal(r.status, 400, r.text);
     assertStatus(r.json<StatusBody>(), 400, 'BadRequest');
     await assertAbsent(svcPath(), 'bad-yaml');
     // well-formed YAML is accepted
-    const ok = await api.request('POST', svcPath(), { body: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: good-yaml\nspec:\n  ports:\n  - port: 80\n', contentType: 'application/yaml' });
+    const ok = await sv.api.request('POST', svcPath(), { body: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: good-yaml\nspec:\n  ports:\n  - port: 80\n', contentType: 'application/yaml' });
     assert.equal(ok.status, 201, ok.text);
   });
 
   test('an unsupported content type → 415', async () => {
-    const r = await api.request('POST', svcPath(), { body: JSON.stringify(svc('bad-ct')), contentType: 'text/plain' });
+    const r = await sv.api.request('POST', svcPath(), { body: JSON.stringify(svc('bad-ct')), contentType: 'text/plain' });
     assert.equal(r.status, 415, r.text);
     assertStatus(r.json<StatusBody>(), 415, 'UnsupportedMediaType');
     await assertAbsent(svcPath(), 'bad-ct');
   });
 
   test('wrong apiVersion or kind → 400', async () => {
-    const wrongVersion = await api.request('POST', svcPath(), { body: { ...svc('bad-version'), apiVersion: 'apps/v1' } });
+    const wrongVersion = await sv.api.request('POST', svcPath(), { body: { ...svc('bad-version'), apiVersion: 'apps/v1' } });
     assert.equal(wrongVersion.status, 400, wrongVersion.text);
     assertStatus(wrongVersion.json<StatusBody>(), 400, 'BadRequest');
-    const wrongKind = await api.request('POST', svcPath(), { body: { ...svc('bad-kind'), kind: 'Pod' } });
+    const wrongKind = await sv.api.request('POST', svcPath(), { body: { ...svc('bad-kind'), kind: 'Pod' } });
     assert.equal(wrongKind.status, 400, wrongKind.text);
     assertStatus(wrongKind.json<StatusBody>(), 400, 'BadRequest');
-    const unknownVersion = await api.request('POST', svcPath(), { body: { ...svc('bad-v2'), apiVersion: 'v2' } });
+    const unknownVersion = await sv.api.request('POST', svcPath(), { body: { ...svc('bad-v2'), apiVersion: 'v2' } });
     assert.equal(unknownVersion.status, 400, unknownVersion.text);
     await assertAbsent(svcPath(), 'bad-version');
     await assertAbsent(svcPath(), 'bad-kind');
     await assertAbsent(svcPath(), 'bad-v2');
     // a namespace in the body that differs from the URL
-    const otherNs = await api.request('POST', svcPath(), { body: { ...svc('bad-ns'), metadata: { name: 'bad-ns', namespace: 'default' } } });
+    const otherNs = await sv.api.request('POST', svcPath(), { body: { ...svc('bad-ns'), metadata: { name: 'bad-ns', namespace: 'default' } } });
     assert.equal(otherNs.status, 400, otherNs.text);
     assertStatus(otherNs.json<StatusBody>(), 400, 'BadRequest');
     assert.match(otherNs.json<StatusBody>().message, /the namespace of the provided object does not match the namespace sent on the request/);
@@ -108,7 +100,7 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
       [`/api/v1/namespaces/${NS}/pods`, 'Pod', `${'a'.repeat(250)}.bcd`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${'a'.repeat(250)}.bcd` }, spec: { containers: [{ name: 'c', image: 'x' }] } }],
     ];
     for (const [path, kind, name, body] of cases) {
-      const r = await api.request('POST', path, { body });
+      const r = await sv.api.request('POST', path, { body });
       assert.equal(r.status, 422, `${kind} ${name}: ${r.text}`);
       const s = r.json<StatusBody>();
       assertStatus(s, 422, 'Invalid');
@@ -119,15 +111,15 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
       await assertAbsent(path, name);
     }
     // a dotted pod name is a valid DNS subdomain
-    const dotted = await api.request('POST', `/api/v1/namespaces/${NS}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web.1' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
+    const dotted = await sv.api.request('POST', `/api/v1/namespaces/${NS}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web.1' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
     assert.equal(dotted.status, 201, dotted.text);
     // several causes at once: bad name and bad port
-    const multi = await api.request('POST', svcPath(), { body: { ...svc('Bad.Name'), spec: { ports: [{ port: 0 }] } } });
+    const multi = await sv.api.request('POST', svcPath(), { body: { ...svc('Bad.Name'), spec: { ports: [{ port: 0 }] } } });
     assert.equal(multi.status, 422, multi.text);
     const fields = multi.json<StatusBody>().details?.causes?.map((c) => c.field) ?? [];
     assert.ok(fields.includes('metadata.name') && fields.includes('spec.ports[0].port'), JSON.stringify(fields));
     // missing name
-    const noName = await api.request('POST', svcPath(), { body: { apiVersion: 'v1', kind: 'Service', metadata: {}, spec: { ports: [{ port: 80 }] } } });
+    const noName = await sv.api.request('POST', svcPath(), { body: { apiVersion: 'v1', kind: 'Service', metadata: {}, spec: { ports: [{ port: 80 }] } } });
     assert.equal(noName.status, 422, noName.text);
     assert.ok(noName.json<StatusBody>().details?.causes?.some((c) => c.field === 'metadata.name' && c.reason === 'FieldValueRequired'));
   });
@@ -135,7 +127,7 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
   test('a body over 3 MiB → 413', async () => {
     const big = svc('too-big');
     (big.metadata as Record<string, unknown>).annotations = { blob: 'x'.repeat(3 * 1024 * 1024 + 1024) };
-    const r = await api.request('POST', svcPath(), { body: big });
+    const r = await sv.api.request('POST', svcPath(), { body: big });
     assert.equal(r.status, 413, r.text.slice(0, 300));
     assertStatus(r.json<StatusBody>(), 413, 'RequestEntityTooLarge');
     assert.match(r.json<StatusBody>().message, /limit is 3145728/);
@@ -143,7 +135,7 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
     // just under the limit is fine as far as the size goes (annotations have their own 256 KiB limit → 422)
     const mid = svc('big-annotations');
     (mid.metadata as Record<string, unknown>).annotations = { blob: 'x'.repeat(300 * 1024) };
-    const m = await api.request('POST', svcPath(), { body: mid });
+    const m = await sv.api.request('POST', svcPath(), { body: mid });
     assert.equal(m.status, 422, m.text.slice(0, 300));
     assert.ok(m.json<StatusBody>().details?.causes?.some((c) => c.field === 'metadata.annotations'));
     await assertAbsent(svcPath(), 'big-annotations');
@@ -151,121 +143,121 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
 
   test('unknown fields: Strict → 400 naming the field, Warn → 201 + Warning, Ignore → 201', async () => {
     const body = (name: string): Record<string, unknown> => ({ ...svc(name), spec: { ports: [{ port: 80 }], foo: 'bar' } });
-    const strict = await api.request('POST', `${svcPath()}?fieldValidation=Strict`, { body: body('uf-strict') });
+    const strict = await sv.api.request('POST', `${svcPath()}?fieldValidation=Strict`, { body: body('uf-strict') });
     assert.equal(strict.status, 400, strict.text);
     const s = strict.json<StatusBody>();
     assertStatus(s, 400, 'BadRequest');
     assert.match(s.message, /strict decoding error: unknown field "spec\.foo"/);
     await assertAbsent(svcPath(), 'uf-strict');
-    const warn = await api.request('POST', `${svcPath()}?fieldValidation=Warn`, { body: body('uf-warn') });
+    const warn = await sv.api.request('POST', `${svcPath()}?fieldValidation=Warn`, { body: body('uf-warn') });
     assert.equal(warn.status, 201, warn.text);
     assert.match(String(warn.headers.warning), /^299 - "unknown field \\?"spec\.foo\\?""$/);
     assert.equal((warn.json<{ spec: Record<string, unknown> }>().spec).foo, undefined, 'the unknown field is dropped');
-    const ignore = await api.request('POST', `${svcPath()}?fieldValidation=Ignore`, { body: body('uf-ignore') });
+    const ignore = await sv.api.request('POST', `${svcPath()}?fieldValidation=Ignore`, { body: body('uf-ignore') });
     assert.equal(ignore.status, 201, ignore.text);
     assert.equal(ignore.headers.warning, undefined);
-    const dflt = await api.request('POST', svcPath(), { body: body('uf-default') });
+    const dflt = await sv.api.request('POST', svcPath(), { body: body('uf-default') });
     assert.equal(dflt.status, 201, dflt.text);
     assert.match(String(dflt.headers.warning), /unknown field \\?"spec\.foo\\?"/, 'the default is Warn');
     // unknown fields in a patch under Strict
-    const patch = await api.request('PATCH', `${svcPath('uf-warn')}?fieldValidation=Strict`, { body: { metadata: { labels: { a: 'b' } }, spec: { bar: 1 } }, contentType: 'application/merge-patch+json' });
+    const patch = await sv.api.request('PATCH', `${svcPath('uf-warn')}?fieldValidation=Strict`, { body: { metadata: { labels: { a: 'b' } }, spec: { bar: 1 } }, contentType: 'application/merge-patch+json' });
     assert.equal(patch.status, 400, patch.text);
     assert.match(patch.json<StatusBody>().message, /unknown field "spec\.bar"/);
-    const after1 = await api.request('GET', svcPath('uf-warn'));
+    const after1 = await sv.api.request('GET', svcPath('uf-warn'));
     assert.equal(after1.json<{ metadata: { labels?: Record<string, string> } }>().metadata.labels?.a, undefined, 'a rejected patch changes nothing');
     // duplicate fields under Strict
-    const dup = await api.request('POST', `${svcPath()}?fieldValidation=Strict`, { body: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"uf-dup","name":"uf-dup2"},"spec":{"ports":[{"port":80}]}}' });
+    const dup = await sv.api.request('POST', `${svcPath()}?fieldValidation=Strict`, { body: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"uf-dup","name":"uf-dup2"},"spec":{"ports":[{"port":80}]}}' });
     assert.equal(dup.status, 400, dup.text);
     assert.match(dup.json<StatusBody>().message, /duplicate field "metadata\.name"|duplicate field "name"/);
     await assertAbsent(svcPath(), 'uf-dup');
     await assertAbsent(svcPath(), 'uf-dup2');
-    const badValue = await api.request('POST', `${svcPath()}?fieldValidation=Bogus`, { body: svc('uf-bogus') });
+    const badValue = await sv.api.request('POST', `${svcPath()}?fieldValidation=Bogus`, { body: svc('uf-bogus') });
     assert.equal(badValue.status, 400, badValue.text);
   });
 
   test('missing or wrong token → 401', async () => {
     for (const token of [null, 'wrong-token', '']) {
-      const r = await api.request('GET', svcPath(), { token });
+      const r = await sv.api.request('GET', svcPath(), { token });
       assert.equal(r.status, 401, `token ${JSON.stringify(token)}: ${r.text}`);
       assertStatus(r.json<StatusBody>(), 401, 'Unauthorized');
     }
-    const write = await api.request('POST', svcPath(), { body: svc('no-auth'), token: 'wrong-token' });
+    const write = await sv.api.request('POST', svcPath(), { body: svc('no-auth'), token: 'wrong-token' });
     assert.equal(write.status, 401);
     await assertAbsent(svcPath(), 'no-auth');
-    const basic = await api.request('GET', svcPath(), { token: null, headers: { Authorization: 'Basic YWRtaW46YWRtaW4=' } });
+    const basic = await sv.api.request('GET', svcPath(), { token: null, headers: { Authorization: 'Basic YWRtaW46YWRtaW4=' } });
     assert.equal(basic.status, 401);
   });
 
   test('404 NotFound Status shape', async () => {
-    const r = await api.request('GET', svcPath('nope'));
+    const r = await sv.api.request('GET', svcPath('nope'));
     assert.equal(r.status, 404);
     assert.deepEqual(r.json(), {
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
       message: 'services "nope" not found', reason: 'NotFound', details: { name: 'nope', kind: 'services' }, code: 404,
     });
-    const d = await api.request('GET', `/apis/apps/v1/namespaces/${NS}/deployments/nope`);
+    const d = await sv.api.request('GET', `/apis/apps/v1/namespaces/${NS}/deployments/nope`);
     assert.equal(d.status, 404);
     assert.deepEqual(d.json(), {
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
       message: 'deployments.apps "nope" not found', reason: 'NotFound', details: { name: 'nope', group: 'apps', kind: 'deployments' }, code: 404,
     });
-    const del = await api.request('DELETE', svcPath('nope'));
+    const del = await sv.api.request('DELETE', svcPath('nope'));
     assert.equal(del.status, 404);
     assert.equal(del.json<StatusBody>().reason, 'NotFound');
-    const noNs = await api.request('POST', '/api/v1/namespaces/no-such-ns/services', { body: svc('x') });
+    const noNs = await sv.api.request('POST', '/api/v1/namespaces/no-such-ns/services', { body: svc('x') });
     assert.equal(noNs.status, 404, noNs.text);
     assert.equal(noNs.json<StatusBody>().message, 'namespaces "no-such-ns" not found');
-    const noResource = await api.request('GET', '/api/v1/namespaces/default/widgets');
+    const noResource = await sv.api.request('GET', '/api/v1/namespaces/default/widgets');
     assert.equal(noResource.status, 404);
   });
 
   test('409 AlreadyExists', async () => {
-    assert.equal((await api.request('POST', svcPath(), { body: svc('dup') })).status, 201);
-    const before1 = await api.request('GET', svcPath('dup'));
-    const r = await api.request('POST', svcPath(), { body: svc('dup', { ports: [{ port: 81 }] }) });
+    assert.equal((await sv.api.request('POST', svcPath(), { body: svc('dup') })).status, 201);
+    const before1 = await sv.api.request('GET', svcPath('dup'));
+    const r = await sv.api.request('POST', svcPath(), { body: svc('dup', { ports: [{ port: 81 }] }) });
     assert.equal(r.status, 409, r.text);
     assert.deepEqual(r.json(), {
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
       message: 'services "dup" already exists', reason: 'AlreadyExists', details: { name: 'dup', kind: 'services' }, code: 409,
     });
-    assert.deepEqual((await api.request('GET', svcPath('dup'))).json(), before1.json(), 'the existing object is untouched');
+    assert.deepEqual((await sv.api.request('GET', svcPath('dup'))).json(), before1.json(), 'the existing object is untouched');
   });
 
   test('409 Conflict on a stale resourceVersion', async () => {
-    const created = await api.request('POST', svcPath(), { body: svc('stale') });
+    const created = await sv.api.request('POST', svcPath(), { body: svc('stale') });
     assert.equal(created.status, 201);
     const v1 = created.json<{ metadata: Record<string, unknown>; spec: Record<string, unknown> }>();
-    const first = await api.request('PUT', svcPath('stale'), { body: { ...v1, metadata: { ...v1.metadata, labels: { step: 'one' } } } });
+    const first = await sv.api.request('PUT', svcPath('stale'), { body: { ...v1, metadata: { ...v1.metadata, labels: { step: 'one' } } } });
     assert.equal(first.status, 200, first.text);
-    const second = await api.request('PUT', svcPath('stale'), { body: { ...v1, metadata: { ...v1.metadata, labels: { step: 'two' } } } });
+    const second = await sv.api.request('PUT', svcPath('stale'), { body: { ...v1, metadata: { ...v1.metadata, labels: { step: 'two' } } } });
     assert.equal(second.status, 409, second.text);
     const s = second.json<StatusBody>();
     assertStatus(s, 409, 'Conflict');
     assert.equal(s.message, 'Operation cannot be fulfilled on services "stale": the object has been modified; please apply your changes to the latest version and try again');
     assert.deepEqual(s.details, { name: 'stale', kind: 'services' });
-    const now = await api.request('GET', svcPath('stale'));
+    const now = await sv.api.request('GET', svcPath('stale'));
     assert.deepEqual(now.json<{ metadata: { labels: unknown } }>().metadata.labels, { step: 'one' });
     // a stale rv in a merge patch is also a conflict
-    const p = await api.request('PATCH', svcPath('stale'), { body: { metadata: { resourceVersion: v1.metadata.resourceVersion, labels: { step: 'three' } } }, contentType: 'application/merge-patch+json' });
+    const p = await sv.api.request('PATCH', svcPath('stale'), { body: { metadata: { resourceVersion: v1.metadata.resourceVersion, labels: { step: 'three' } } }, contentType: 'application/merge-patch+json' });
     assert.equal(p.status, 409, p.text);
     // delete with a stale uid precondition
-    const pre = await api.request('DELETE', svcPath('stale'), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } });
+    const pre = await sv.api.request('DELETE', svcPath('stale'), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } });
     assert.equal(pre.status, 409, pre.text);
     assert.equal(pre.json<StatusBody>().reason, 'Conflict');
-    assert.equal((await api.request('GET', svcPath('stale'))).status, 200);
+    assert.equal((await sv.api.request('GET', svcPath('stale'))).status, 200);
     // a uid in a PATCH or PUT body is a precondition too (the kubelet names the pod it means that way)
-    const cur = (await api.request('GET', svcPath('stale'))).json<{ metadata: Record<string, unknown> }>();
+    const cur = (await sv.api.request('GET', svcPath('stale'))).json<{ metadata: Record<string, unknown> }>();
     const otherUid = '00000000-0000-0000-0000-000000000001';
-    const up = await api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: otherUid, labels: { step: 'four' } } }, contentType: 'application/merge-patch+json' });
+    const up = await sv.api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: otherUid, labels: { step: 'four' } } }, contentType: 'application/merge-patch+json' });
     assert.equal(up.status, 409, up.text);
     assert.match(up.json<StatusBody>().message, new RegExp(`Precondition failed: UID in precondition: ${otherUid}, UID in object meta: ${cur.metadata.uid}`));
-    const put = await api.request('PUT', svcPath('stale'), { body: { ...cur, metadata: { ...cur.metadata, uid: otherUid } } });
+    const put = await sv.api.request('PUT', svcPath('stale'), { body: { ...cur, metadata: { ...cur.metadata, uid: otherUid } } });
     assert.equal(put.status, 409, put.text);
     assert.equal(put.json<StatusBody>().reason, 'Conflict');
-    const same = await api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: cur.metadata.uid, labels: { step: 'five' } } }, contentType: 'application/merge-patch+json' });
+    const same = await sv.api.request('PATCH', svcPath('stale'), { body: { metadata: { uid: cur.metadata.uid, labels: { step: 'five' } } }, contentType: 'application/merge-patch+json' });
     assert.equal(same.status, 200, same.text);
     // PUT to a name that differs from the body
-    const mismatch = await api.request('PUT', svcPath('stale'), { body: { ...now.json<Record<string, unknown>>(), metadata: { ...now.json<{ metadata: Record<string, unknown> }>().metadata, name: 'other' } } });
+    const mismatch = await sv.api.request('PUT', svcPath('stale'), { body: { ...now.json<Record<string, unknown>>(), metadata: { ...now.json<{ metadata: Record<string, unknown> }>().metadata, name: 'other' } } });
     assert.equal(mismatch.status, 400, mismatch.text);
     assertStatus(mismatch.json<StatusBody>(), 400, 'BadRequest');
   });
@@ -280,7 +272,7 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
       [JSON.stringify({ ...svc('bad-ip'), spec: { clusterIP: '300.1.1.1', ports: [{ port: 80 }] } }), undefined],
     ];
     for (const [body] of attempts) {
-      const r = await api.request('POST', svcPath(), { body });
+      const r = await sv.api.request('POST', svcPath(), { body });
       assert.ok(r.status >= 400 && r.status < 500, `${body}: ${r.status} ${r.text}`);
     }
     assert.deepEqual(await names(svcPath()), beforeNames);
@@ -288,32 +280,25 @@ describe('bad input gets Kubernetes errors and writes nothing', { timeout: 60_00
 });
 
 describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
-  let srv: TestServer;
-  let api: Client;
+  const sv = suiteServer();
   const ns = 'wsem';
   const pods = `/api/v1/namespaces/${ns}/endpoints`;
   const ep = (name: string, labels: Record<string, string> = {}): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, labels } });
   async function create(name: string, labels?: Record<string, string>): Promise<number> {
-    const r = await api.request('POST', pods, { body: ep(name, labels) });
+    const r = await sv.api.request('POST', pods, { body: ep(name, labels) });
     assert.equal(r.status, 201, r.text);
     return rvOf(r.json());
   }
 
   before(async () => {
-    srv = await startTestServer();
-    api = apiClient(srv);
-    assert.equal((await api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } })).status, 201);
-  });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
+    assert.equal((await sv.api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } })).status, 201);
   });
 
   test('watch from a resourceVersion sees only newer events', async () => {
     const rvA = await create('w-a', { w: '1' });
     const rvB = await create('w-b', { w: '1' });
     assert.ok(rvB > rvA);
-    const w = await api.watch(`${pods}?watch=true&labelSelector=w%3D1&resourceVersion=${rvA}`);
+    const w = await sv.api.watch(`${pods}?watch=true&labelSelector=w%3D1&resourceVersion=${rvA}`);
     try {
       assert.equal(w.status, 200);
       assert.match(String(w.headers['content-type']), /^application\/json/);
@@ -324,7 +309,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
       const third = await w.next();
       assert.deepEqual([third?.type, nameOf(third!)], ['ADDED', 'w-c']);
       assert.ok(rvOf(third!.object) > rvB);
-      const del = await api.request('DELETE', `${pods}/w-c`);
+      const del = await sv.api.request('DELETE', `${pods}/w-c`);
       assert.equal(del.status, 200, del.text);
       const gone = await w.next();
       assert.deepEqual([gone?.type, nameOf(gone!)], ['DELETED', 'w-c']);
@@ -337,12 +322,12 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
 
   test('rv=0 and no rv yield synthetic ADDED for existing objects first', async () => {
     for (const q of ['&resourceVersion=0', '']) {
-      const w = await api.watch(`${pods}?watch=true&labelSelector=w%3D1${q}`);
+      const w = await sv.api.watch(`${pods}?watch=true&labelSelector=w%3D1${q}`);
       try {
         const initial = await w.until((e) => e.type === 'ADDED' && nameOf(e) === 'w-b', 5000);
         const got = [...initial, ...(await w.drain(300))];
         assert.deepEqual(got.map((e) => `${e.type} ${nameOf(e)}`).sort(), ['ADDED w-a', 'ADDED w-b'], `q=${q}`);
-        await api.request('PATCH', `${pods}/w-a`, { body: { metadata: { annotations: { touched: q || 'none' } } }, contentType: 'application/merge-patch+json' });
+        await sv.api.request('PATCH', `${pods}/w-a`, { body: { metadata: { annotations: { touched: q || 'none' } } }, contentType: 'application/merge-patch+json' });
         const mod = await w.next();
         assert.deepEqual([mod?.type, nameOf(mod!)], ['MODIFIED', 'w-a']);
       } finally {
@@ -353,7 +338,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
 
   test('a field selector on a watch: an object leaving the selection is DELETED for the watcher', async () => {
     await create('fs-1');
-    const w = await api.watch(`${pods}?watch=true&fieldSelector=metadata.name%3Dfs-1&resourceVersion=0`);
+    const w = await sv.api.watch(`${pods}?watch=true&fieldSelector=metadata.name%3Dfs-1&resourceVersion=0`);
     try {
       const a = await w.next();
       assert.deepEqual([a?.type, nameOf(a!)], ['ADDED', 'fs-1']);
@@ -362,12 +347,12 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
     } finally {
       w.close();
     }
-    const lw = await api.watch(`${pods}?watch=true&labelSelector=sel%3Dyes`);
+    const lw = await sv.api.watch(`${pods}?watch=true&labelSelector=sel%3Dyes`);
     try {
-      await api.request('PATCH', `${pods}/fs-2`, { body: { metadata: { labels: { sel: 'yes' } } }, contentType: 'application/merge-patch+json' });
+      await sv.api.request('PATCH', `${pods}/fs-2`, { body: { metadata: { labels: { sel: 'yes' } } }, contentType: 'application/merge-patch+json' });
       const added = await lw.next();
       assert.deepEqual([added?.type, nameOf(added!)], ['ADDED', 'fs-2'], 'entering the selection is ADDED');
-      await api.request('PATCH', `${pods}/fs-2`, { body: { metadata: { labels: { sel: 'no' } } }, contentType: 'application/merge-patch+json' });
+      await sv.api.request('PATCH', `${pods}/fs-2`, { body: { metadata: { labels: { sel: 'no' } } }, contentType: 'application/merge-patch+json' });
       const left = await lw.next();
       assert.deepEqual([left?.type, nameOf(left!)], ['DELETED', 'fs-2'], 'leaving the selection is DELETED');
     } finally {
@@ -377,7 +362,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
 
   test('allowWatchBookmarks sends BOOKMARK events; without it none', async () => {
     const rv = await create('bm-1');
-    const w = await api.watch(`${pods}?watch=true&allowWatchBookmarks=true&timeoutSeconds=4&resourceVersion=${rv}`);
+    const w = await sv.api.watch(`${pods}?watch=true&allowWatchBookmarks=true&timeoutSeconds=4&resourceVersion=${rv}`);
     const events: WatchEventLine[] = [];
     for (;;) {
       const e = await w.next(8000);
@@ -390,7 +375,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
     assert.equal(obj.kind, 'Endpoints');
     assert.equal(obj.apiVersion, 'v1');
     assert.ok(rvOf(obj) >= rv, 'the bookmark rv is at least the watch start');
-    const plain = await api.watch(`${pods}?watch=true&timeoutSeconds=3&resourceVersion=${rv}`);
+    const plain = await sv.api.watch(`${pods}?watch=true&timeoutSeconds=3&resourceVersion=${rv}`);
     const plainEvents: WatchEventLine[] = [];
     for (;;) {
       const e = await plain.next(8000);
@@ -402,7 +387,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
 
   test('timeoutSeconds closes the stream', async () => {
     const start = Date.now();
-    const w = await api.watch(`${pods}?watch=true&timeoutSeconds=2&resourceVersion=0`);
+    const w = await sv.api.watch(`${pods}?watch=true&timeoutSeconds=2&resourceVersion=0`);
     await w.done;
     const took = Date.now() - start;
     assert.ok(took >= 1500 && took < 6000, `closed after ${took} ms`);
@@ -481,7 +466,7 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
     let pages = 0;
     let firstRv = '';
     for (;;) {
-      const r = await api.request('GET', `${pods}?labelSelector=paging%3Dyes&limit=7${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+      const r = await sv.api.request('GET', `${pods}?labelSelector=paging%3Dyes&limit=7${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
       assert.equal(r.status, 200, r.text);
       const body = r.json<{ items: { metadata: { name: string } }[]; metadata: { continue?: string; resourceVersion: string; remainingItemCount?: number } }>();
       pages++;
@@ -502,12 +487,12 @@ describe('watch and list semantics over HTTP', { timeout: 90_000 }, () => {
     assert.deepEqual([...seen].sort(), created, 'every item exactly once, the late one excluded');
     assert.equal(new Set(seen).size, seen.length);
     // without a selector the server reports remainingItemCount
-    const all = await api.request('GET', `${pods}?limit=5`);
+    const all = await sv.api.request('GET', `${pods}?limit=5`);
     const allBody = all.json<{ items: unknown[]; metadata: { continue?: string; remainingItemCount?: number } }>();
     assert.equal(allBody.items.length, 5);
     assert.ok(allBody.metadata.continue);
     assert.equal(typeof allBody.metadata.remainingItemCount, 'number');
-    const garbage = await api.request('GET', `${pods}?limit=5&continue=not-a-token`);
+    const garbage = await sv.api.request('GET', `${pods}?limit=5&continue=not-a-token`);
     assert.equal(garbage.status, 400, garbage.text);
     assertStatus(garbage.json<StatusBody>(), 400, 'BadRequest');
   });

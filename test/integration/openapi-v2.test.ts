@@ -1,12 +1,11 @@
 // /openapi/v2 with the real kubectl: a `kind: List` document (what `kubectl get a b -o yaml`
 // prints) is validated client-side against the v2 definitions, because kubectl 1.32 never
 // sends fieldValidation for v1/List. Also the HTTP contract: protobuf, JSON, ETag, 404.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml, stringify } from 'yaml';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { suiteServer } from '../support/server.js';
 import { kubectlRunner, type KubectlResult } from '../support/kubectl.js';
-import { apiClient } from '../support/http.js';
 
 const PB_ACCEPT = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 const PB_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
@@ -14,9 +13,8 @@ const PB_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+proto
 type Obj = Record<string, any>;
 
 describe('openapi v2 and kubectl', { timeout: 120_000 }, () => {
-  let srv: TestServer;
   let kubectl: ReturnType<typeof kubectlRunner>;
-  let api: ReturnType<typeof apiClient>;
+  const sv = suiteServer();
   const ok = async (args: string[], input?: string): Promise<string> => {
     const r: KubectlResult = await kubectl(args, { input });
     assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -24,28 +22,22 @@ describe('openapi v2 and kubectl', { timeout: 120_000 }, () => {
   };
 
   before(async () => {
-    srv = await startTestServer();
-    kubectl = kubectlRunner(srv.kubeconfigPath);
-    api = apiClient(srv);
+    kubectl = kubectlRunner(sv.srv.kubeconfigPath);
     await ok(['create', 'service', 'clusterip', 'a', '--tcp=80:8080']);
     await ok(['create', 'service', 'clusterip', 'b', '--tcp=81:8081']);
   });
-  after(async () => {
-    api?.close();
-    await srv?.stop();
-  });
 
   test('GET /openapi/v2: protobuf with ETag and 304, JSON on request, 404 otherwise', async () => {
-    const pb = await api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT } });
+    const pb = await sv.api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT } });
     assert.equal(pb.status, 200);
     assert.equal(pb.headers['content-type'], PB_CONTENT_TYPE);
     assert.match(String(pb.headers.etag), /^"[0-9A-F]{128}"$/);
     assert.ok(Number(pb.headers['content-length']) > 10_000);
-    const again = await api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT, 'If-None-Match': String(pb.headers.etag) } });
+    const again = await sv.api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT, 'If-None-Match': String(pb.headers.etag) } });
     assert.equal(again.status, 304);
     assert.equal(again.text, '');
 
-    const json = await api.request('GET', '/openapi/v2', { headers: { Accept: 'application/json' } });
+    const json = await sv.api.request('GET', '/openapi/v2', { headers: { Accept: 'application/json' } });
     assert.equal(json.status, 200);
     assert.equal(json.headers['content-type'], 'application/json');
     const doc = json.json<Obj>();
@@ -53,10 +45,10 @@ describe('openapi v2 and kubectl', { timeout: 120_000 }, () => {
     assert.ok(doc.definitions['io.k8s.api.core.v1.Service']);
     assert.notEqual(json.headers.etag, pb.headers.etag);
 
-    const other = await api.request('GET', '/openapi/v2', { headers: { Accept: '*/*' } });
+    const other = await sv.api.request('GET', '/openapi/v2', { headers: { Accept: '*/*' } });
     assert.equal(other.status, 404);
     assert.equal(other.json<Obj>().reason, 'NotFound');
-    const anon = await api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT }, token: null });
+    const anon = await sv.api.request('GET', '/openapi/v2', { headers: { Accept: PB_ACCEPT }, token: null });
     assert.equal(anon.status, 401);
   });
 

@@ -3,9 +3,9 @@
 // `The Service "x" is invalid: ...`, and nothing is stored or allocated.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { suiteServer } from '../support/server.js';
 import { kubectlSession, type KubectlSession } from '../support/kubectl-session.js';
-import { apiClient, type StatusBody } from '../support/http.js';
+import { type StatusBody } from '../support/http.js';
 
 interface Case {
   name: string;
@@ -86,19 +86,14 @@ const cases: Case[] = [
 ];
 
 describe('invalid Services through kubectl', { timeout: 90_000 }, () => {
-  let srv: TestServer;
   let k: KubectlSession;
-  let api: ReturnType<typeof apiClient>;
+  const sv = suiteServer();
 
   before(async () => {
-    srv = await startTestServer();
-    k = kubectlSession(srv.kubeconfigPath);
-    api = apiClient(srv);
+    k = kubectlSession(sv.srv.kubeconfigPath);
   });
   after(async () => {
-    api?.close();
     await k?.close();
-    await srv?.stop();
   });
 
   for (const c of cases) {
@@ -109,7 +104,7 @@ describe('invalid Services through kubectl', { timeout: 90_000 }, () => {
       for (const e of c.errors) assert.match(r.stderr, e, r.stderr);
       if (c.errors.length > 1) for (const f of c.fields) assert.match(r.stderr, new RegExp(`^\\* ${f.replace(/[.[\]]/g, '\\$&')}: `, 'm'), 'one bullet per error');
       // the raw Status
-      const res = await api.request('POST', '/api/v1/namespaces/default/services', { body });
+      const res = await sv.api.request('POST', '/api/v1/namespaces/default/services', { body });
       assert.equal(res.status, 422, res.text);
       const st = res.json<StatusBody>();
       assert.deepEqual([st.kind, st.status, st.reason, st.code], ['Status', 'Failure', 'Invalid', 422]);
