@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HostNet } from './host-net.js';
 import type { IpCommand, NftCommand } from './ip.js';
 import { clusterNames } from './names.js';
-import { isAlive, readState, removeState, type ProcRecord } from './state.js';
+import { isAlive, isZombie, readState, removeState, type ProcRecord } from './state.js';
 
 export interface CleanupOptions {
   ip: IpCommand;
@@ -34,10 +34,10 @@ function defaultSignal(pid: number, sig: NodeJS.Signals): void {
 const exists = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  return !isZombie(pid);
 };
 
 /** SIGTERM, wait up to graceMs for them to go, then SIGKILL whatever is left. */

@@ -97,10 +97,17 @@ export function isAlive(r: ProcRecord): boolean {
   const st = procStartTime(r.pid);
   if (st === undefined || st !== r.startTime) return false;
   if (procCmdline(r.pid) !== r.cmdline) return false;
-  // A zombie is gone for our purposes.
+  return !isZombie(r.pid);
+}
+
+/**
+ * A zombie has exited and holds nothing but its PID until its parent reaps it (for an
+ * orphan, PID 1, in its own time): gone for our purposes, though kill(pid, 0) still works.
+ */
+export function isZombie(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${r.pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
   } catch {
     return false;
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KUBECTL, kubectlRunner, type KubectlResult } from './kubectl.js';
 import { clusterNames, type ClusterNames } from '../../src/cluster/names.js';
-import { indexFile } from '../../src/cluster/state.js';
+import { indexFile, isZombie, procStartTime } from '../../src/cluster/state.js';
 import { findProgram } from '../../src/cluster/ip.js';
 import { claimTestNet } from './net-claim.js';
 
@@ -133,14 +133,8 @@ export interface TestCluster {
 
 interface ProcId { pid: number; start: string; cmd: string }
 
-const procStart = (pid: number): string | undefined => {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-};
+/** A process's start time, or undefined once it has exited (a zombie waiting for its reaper included). */
+const procStart = (pid: number): string | undefined => (isZombie(pid) ? undefined : procStartTime(pid));
 const procCmd = (pid: number): string => {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(); } catch { return ''; }
 };
