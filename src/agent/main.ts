@@ -81,10 +81,12 @@ export async function runAgent(args: string[]): Promise<number> {
       (e: Error) => process.stderr.write(`kubesvc agent: proxy restart: ${e.message}\n`));
   };
   process.on('SIGHUP', onHup);
+  // The handlers stay: a second SIGTERM while stopping (up's shutdown reaching an agent
+  // already told to stop) must not kill it half-way with its children unreaped.
   await new Promise<void>((resolve) => {
     const done = (): void => resolve();
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
+    process.on('SIGTERM', done);
+    process.on('SIGINT', done);
   });
   process.off('SIGHUP', onHup);
   // A node that is shut down says so first, so LoadBalancer announcements move at once;
