@@ -37,6 +37,7 @@ import { percentile, fmt } from './support/client.js';
 import { pssMiB, rssMiB } from './support/processes.js';
 import { cpuBetween, cpuSnapshot, procStat, tickMs } from './support/cpu-accounting.js';
 import { clusterNames } from '../src/cluster/names.js';
+import { cliCommand } from '../src/cluster/self.js';
 import { podNetnsName } from '../src/agent/net/names.js';
 
 const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1,2' }, pods: { type: 'string', default: '50' }, 'api-port': { type: 'string', default: '27443' }, 'node-cidr': { type: 'string', default: '172.30.250.0/24' }, 'readiness-probe': { type: 'boolean', default: false }, 'sleep-pods': { type: 'boolean', default: false }, 'one-by-one': { type: 'string', default: '20' }, bursts: { type: 'string', default: '1' }, cpu: { type: 'boolean', default: false } } });
@@ -50,8 +51,6 @@ const K3S_SERVER_MIB = 1.4 * 1024;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
-// `up` as a user runs it (the bundled bin), or from the sources under tsx.
-const launchArgv = fromTs ? ['--import', 'tsx', join(here, '..', 'test', 'support', 'run-cli.ts')] : [join(here, '..', '..', 'bin', 'kubesvc.js')];
 const prober = join(here, 'support', fromTs ? 'answer-prober.ts' : 'answer-prober.js');
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -231,7 +230,9 @@ async function runOnce(nodes: number): Promise<Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubesvc-bench-agent-'));
   const kc = join(dataDir, 'kubeconfig');
   const t0 = performance.now();
-  const up: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_UP_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...launchArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!, '--node-cidr', values['node-cidr']!, '--lb-pool', `${NODE_NET}.200-${NODE_NET}.250`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // `up` as a user runs it (the bundled bin), or from the sources under tsx.
+  const [upNode, ...upArgv] = cliCommand();
+  const up: ChildProcess = spawn(upNode, [...(process.env.BENCH_UP_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...upArgv, 'up', '--name', name, '--nodes', String(nodes), '--data-dir', dataDir, '--api-port', values['api-port']!, '--node-cidr', values['node-cidr']!, '--lb-pool', `${NODE_NET}.200-${NODE_NET}.250`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   up.stdout!.on('data', (d) => {
     out += d;

@@ -23,6 +23,11 @@ export function selfCommand(): string[] {
     if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'string')) throw new Error('KUBESVC_SELF_COMMAND must be a JSON array of strings');
     return v as string[];
   }
+  return cliCommand();
+}
+
+/** The kubesvc command as a user runs it (the bundled bin), or its sources under tsx; no override. */
+export function cliCommand(): string[] {
   const root = repoRoot();
   if (import.meta.url.endsWith('.ts')) {
     return [process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'test', 'support', 'run-cli.ts')];

@@ -15,6 +15,7 @@ import { ExecIpCommand, findProgram } from '../../src/cluster/ip.js';
 import { HostNet } from '../../src/cluster/host-net.js';
 import { clusterNames } from '../../src/cluster/names.js';
 import { indexFile } from '../../src/cluster/state.js';
+import { cliCommand } from '../../src/cluster/self.js';
 import { claimTestNet } from '../support/net-claim.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -23,8 +24,7 @@ const skip = !isRoot ? 'needs root' : !findProgram('ip') || !findProgram('nft') 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromTs = import.meta.url.endsWith('.ts');
 const repo = join(here, '..', '..', ...(fromTs ? [] : ['..']));
-// `up` and `down` as a user runs them (the bundled bin), or from the sources under tsx.
-const launchArgv = fromTs ? ['--import', 'tsx', join(repo, 'test', 'support', 'run-cli.ts')] : [join(repo, 'bin', 'kubesvc.js')];
+const [node, ...launchArgv] = cliCommand();
 
 const rand = (n: number): number => Math.floor(Math.random() * n);
 
@@ -47,7 +47,7 @@ function flagsFor(): string[] {
 }
 
 function startUp(name: string, dataDir: string, extra: string[]): Run {
-  const child = spawn(process.execPath, [...launchArgv, 'up', '--name', name, '--data-dir', dataDir, ...extra], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...launchArgv, 'up', '--name', name, '--data-dir', dataDir, ...extra], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = { name, dataDir, child, stdout: '', stderr: '', exited: new Promise((r) => child.on('exit', (code) => r(code))) };
   child.stdout!.on('data', (d) => (run.stdout += d));
   child.stderr!.on('data', (d) => (run.stderr += d));
@@ -65,7 +65,7 @@ async function waitFor(run: Run, re: RegExp, ms: number): Promise<void> {
 
 function runDown(name: string, dataDir: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [...launchArgv, 'down', '--name', name, '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(node, [...launchArgv, 'down', '--name', name, '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => (out += d));

@@ -1,17 +1,17 @@
-// The kubesvc API server as a child process, for tests that kill -9 it and restart
-// it on the same data dir: the bundled bin/kubesvc.js as users run it, or from the
-// sources through test/support/run-cli.ts under tsx.
+// The kubesvc API server as a child process (cliCommand: the bundled bin as users run
+// it), for tests that kill -9 it and restart it on the same data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { ApiTarget } from './http.js';
+import { cliCommand } from '../../src/cluster/self.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const inDist = here.includes('/dist/');
 const ROOT = inDist ? join(here, '..', '..', '..') : join(here, '..', '..');
-const CLI = inDist ? join(ROOT, 'bin', 'kubesvc.js') : join(here, 'run-cli.ts');
+
 
 export interface CliServer {
   child: ChildProcess;
@@ -25,8 +25,8 @@ export interface CliServer {
 
 /** Starts `kubesvc server` on 127.0.0.1:port with dataDir; resolves once it is ready. */
 export async function spawnCliServer(dataDir: string, port: number, extraArgs: string[] = []): Promise<CliServer> {
-  const args = [...(inDist ? [] : ['--import', 'tsx']), CLI, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [node, ...cli] = cliCommand();
+  const child = spawn(node, [...cli, 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-16000)));
   child.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-16000)));
