@@ -1,9 +1,11 @@
 // The agent's serving credentials (its API for logs and exec), kept in its data directory.
-// `up` makes them before it starts the agent, in a process that has the certificate code
-// loaded already, so that an agent finds them and starts without loading it.
+// `up` issues them from the cluster's CA before it starts the agent (the API server verifies
+// agents against it), in a process that has the certificate code loaded already, so that an
+// agent finds them and starts without loading it.
 import { join } from 'node:path';
-import { ensureCredentials, type Credentials } from '../apiserver/auth/pki.js';
+import { ensureNodeServing } from '../apiserver/auth/pki.js';
 
-export function ensureAgentCredentials(dataDir: string, nodeIP: string, nodeName: string): Promise<Credentials> {
-  return ensureCredentials(join(dataDir, 'pki'), [nodeIP], [nodeName]);
+/** caDir: the cluster CA's directory, when the caller holds it (`up`). */
+export function ensureAgentCredentials(dataDir: string, nodeIP: string, nodeName: string, caDir?: string): Promise<{ cert: string; key: string }> {
+  return ensureNodeServing(join(dataDir, 'pki'), nodeIP, nodeName, caDir);
 }

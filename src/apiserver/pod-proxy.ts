@@ -9,11 +9,12 @@
 //   re-sent to the agent and both directions are piped byte for byte, so every
 //   subprotocol the agent speaks works unchanged. attach/portforward answer 404.
 //
-// Trust trade-off: agents serve a self-signed certificate that the API server does
-// not verify (as kube-apiserver without --kubelet-certificate-authority). Requests
-// carry `Authorization: Bearer <token>` so the agent can authenticate the API
-// server; on the sandboxed node network the exposure is limited to the cluster's own
-// namespaces, but a process that can impersonate a node IP could read that token.
+// Agents are verified as kube-apiserver verifies kubelets: against a CA when one is
+// given (agentCA, --kubelet-certificate-authority; `up` issues every agent's
+// certificate from the cluster CA and passes it), the certificate naming the node's
+// address. Without one they are not verified, as kube-apiserver without that flag.
+// Requests carry `Authorization: Bearer <token>` so the agent can authenticate the API
+// server; unverified, a process that can impersonate a node IP could read that token.
 import { request as httpsRequest } from 'node:https';
 import { hasValidBearerToken } from '../util/bearer-auth.js';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -33,6 +34,8 @@ export interface PodProxyOptions {
   tokens: Set<string>;
   /** Token sent to agents. */
   agentToken: string;
+  /** PEM CA that agents' serving certificates must chain to; unset, they are not verified. */
+  agentCA?: string;
   /** Milliseconds to wait for an agent connection (default 5000). */
   connectTimeoutMs?: number;
 }
@@ -64,6 +67,10 @@ function resolveTarget(store: Store, ns: string, name: string, sub: string, quer
   return agentTarget(pod, node, sub, query);
 }
 
+/** TLS options toward an agent: verified against agentCA (names checked against the node address) when there is one. */
+const agentTLS = (o: PodProxyOptions): { rejectUnauthorized: boolean; ca?: string } =>
+  (o.agentCA ? { rejectUnauthorized: true, ca: o.agentCA } : { rejectUnauthorized: false });
+
 const unreachable = (t: AgentTarget, e: Error): StatusError =>
   new StatusError(502, 'ServiceUnavailable', `error dialing the node agent at ${t.host}:${t.port}: ${e.message}`);
 
@@ -80,7 +87,7 @@ export const podStreamHandler: SubresourceHandler = async (ctx, _r, ns, name, me
   const t = resolveTarget(ctx.store, ns!, name, 'log', ctx.url.search);
   await new Promise<void>((resolve, reject) => {
     const up = httpsRequest({
-      host: t.host, port: t.port, path: t.path, method: 'GET', rejectUnauthorized: false, agent: false,
+      host: t.host, port: t.port, path: t.path, method: 'GET', ...agentTLS(o), agent: false,
       headers: { Authorization: `Bearer ${o.agentToken}`, Accept: ctx.req.headers.accept ?? '*/*', 'User-Agent': 'kubesvc-apiserver' },
     }, (ar) => {
       const headers: Record<string, string> = { 'Content-Type': String(ar.headers['content-type'] ?? 'text/plain'), 'Cache-Control': 'no-cache, private' };
@@ -132,7 +139,7 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
     const [ns, name, sub] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]];
     if (sub !== 'exec') throw new StatusError(404, 'NotFound', `pods/${sub} is not supported by this server yet`, { name, kind: 'pods' });
     const t = resolveTarget(o.store, ns, name, 'exec', url.search);
-    const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, rejectUnauthorized: false });
+    const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, ...agentTLS(o) });
     let connected = false;
     const timer = setTimeout(() => { if (!connected) upstream.destroy(new Error('timed out connecting')); }, o.connectTimeoutMs ?? 5000);
     upstream.once('secureConnect', () => {

@@ -42,6 +42,11 @@ export interface ApiServerOptions {
   nodeMonitorPeriodMs?: number;
   /** Extra addresses the serving certificate must cover. */
   advertiseAddresses?: string[];
+  /**
+   * PEM CA certificate(s) that node agents' serving certificates must chain to, for logs and
+   * exec (kube-apiserver's --kubelet-certificate-authority); unset, agents are not verified.
+   */
+  kubeletCA?: string;
   quiet?: boolean;
 }
 
@@ -96,7 +101,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   });
   for (const l of listen) {
     const srv = createServer({ cert: creds.cert, key: creds.key, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
-    attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token });
+    attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token, agentCA: o.kubeletCA });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);
       srv.listen(l.port, l.host, () => res());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startApiServer } from '../apiserver/server.js';
 import { durationFlag } from '../util/time.js';
@@ -14,6 +15,9 @@ Flags:
   --service-node-port-range A-B    NodePort range (default: 30000-32767)
   --lb-pool RANGE                  LoadBalancer addresses, ranges/CIDRs, comma-separated (default: 172.30.0.200-172.30.0.250)
   --node-monitor-grace-period DUR  Silence after which a node's status turns Unknown and its pods stop being Ready (default: 50s)
+  --kubelet-certificate-authority FILE
+                                   PEM CA that node agents' serving certificates must chain to, for
+                                   logs and exec (default: agents are not verified)
   --no-controllers                 Serve the API only; run no controllers
   -h, --help                       Show this help
 `;
@@ -29,10 +33,19 @@ export async function runServer(args: string[]): Promise<number> {
       'service-node-port-range': { type: 'string' },
       'lb-pool': { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
+      'kubelet-certificate-authority': { type: 'string' },
       'no-controllers': { type: 'boolean', default: false },
     },
     strict: true,
   });
+  const caFile = values['kubelet-certificate-authority'];
+  let kubeletCA: string | undefined;
+  try {
+    kubeletCA = caFile === undefined ? undefined : readFileSync(caFile, 'utf8');
+  } catch (e) {
+    throw new Error(`--kubelet-certificate-authority: cannot read ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (kubeletCA !== undefined && !kubeletCA.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--kubelet-certificate-authority: ${caFile} holds no PEM certificate`);
   const srv = await startApiServer({
     dataDir: values['data-dir']!,
     listen: values.listen,
@@ -42,6 +55,7 @@ export async function runServer(args: string[]): Promise<number> {
     lbPool: values['lb-pool'],
     nodeMonitorGracePeriodMs: durationFlag(values['node-monitor-grace-period'], 'node-monitor-grace-period'),
     controllers: !values['no-controllers'],
+    kubeletCA,
   });
   console.log(`kubesvc server ready at ${srv.urls.join(', ')}\n  export KUBECONFIG=${srv.kubeconfigPath}`);
   await new Promise<void>((resolve) => {

@@ -58,13 +58,13 @@ async function makeCA(): Promise<{ cert: X509.X509Certificate; keys: CryptoKeyPa
   return { cert, keys };
 }
 
-async function makeServing(ca: { certPem: string; key: CryptoKey }, ips: string[], dns: string[]): Promise<{ cert: string; key: string }> {
+async function makeServing(ca: { certPem: string; key: CryptoKey }, ips: string[], dns: string[], cn = 'kube-apiserver'): Promise<{ cert: string; key: string }> {
   const x509 = await loadX509();
   const caCert = new x509.X509Certificate(ca.certPem);
   const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(8).toString('hex'),
-    subject: 'CN=kube-apiserver',
+    subject: `CN=${cn}`,
     issuer: caCert.subject,
     notBefore: new Date(Date.now() - 3600_000),
     notAfter: years(10),
@@ -81,41 +81,57 @@ async function makeServing(ca: { certPem: string; key: CryptoKey }, ips: string[
   return { cert: cert.toString('pem') + '\n', key: await pemKey(keys.privateKey) };
 }
 
-/** True when the PEM certificate names every wanted IP and DNS name. */
-function coversNames(certPem: string, ips: string[], dns: string[]): boolean {
-  const san = new NodeCert(certPem).subjectAltName ?? '';
-  return ips.every((i) => san.includes(`IP Address:${i}`)) && dns.every((d) => san.includes(`DNS:${d}`));
+/** True when the PEM certificate names every wanted IP and DNS name (and, given a CA, was issued by it). */
+function fits(certPem: string, ips: string[], dns: string[], caPem?: string): boolean {
+  const c = new NodeCert(certPem);
+  const san = c.subjectAltName ?? '';
+  if (!ips.every((i) => san.includes(`IP Address:${i}`)) || !dns.every((d) => san.includes(`DNS:${d}`))) return false;
+  return caPem === undefined || c.verify(new NodeCert(caPem).publicKey);
+}
+
+const readIf = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+
+/** The CA in dir, made there first if it has none. */
+async function loadOrMakeCA(dir: string): Promise<{ caCert: string; caKey: string }> {
+  const p = (f: string): string => join(dir, f);
+  const caCert = readIf(p('ca.crt')), caKey = readIf(p('ca.key'));
+  if (caCert && caKey) return { caCert, caKey };
+  const ca = await makeCA();
+  const made = { caCert: ca.cert.toString('pem') + '\n', caKey: await pemKey(ca.keys.privateKey) };
+  writeFileSync(p('ca.key'), made.caKey, { mode: 0o600 });
+  writeFileSync(p('ca.crt'), made.caCert);
+  return made;
+}
+
+/** The PEM certificate of the CA in dir, made there first if it has none. */
+export const ensureCA = async (dir: string): Promise<string> => {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return (await loadOrMakeCA(dir)).caCert;
+};
+
+async function issue(ca: { caCert: string; caKey: string }, dir: string, ips: string[], dns: string[], cn?: string): Promise<{ cert: string; key: string }> {
+  const caPriv = await crypto.subtle.importKey('pkcs8', pemToDer(ca.caKey), alg, false, ['sign']);
+  const made = await makeServing({ certPem: ca.caCert, key: caPriv }, ips, dns, cn);
+  writeFileSync(join(dir, 'apiserver.key'), made.key, { mode: 0o600 });
+  writeFileSync(join(dir, 'apiserver.crt'), made.cert);
+  return made;
 }
 
 /**
  * Loads or creates the credentials in dir. The serving certificate is reissued
- * (from the same CA) when it does not cover an address the server now listens on.
+ * (from the same CA) when it does not cover an address the server now listens on;
+ * while it does, the CA's key is not needed (a node's directory has only the CA's certificate).
  */
 export async function ensureCredentials(dir: string, ips: string[], extraDns: string[] = []): Promise<Credentials> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = (f: string): string => join(dir, f);
   const dns = ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...extraDns];
   const wantIps = [...new Set(['127.0.0.1', ...ips])];
-  let caCert: string, caKey: string;
-  if (existsSync(p('ca.crt')) && existsSync(p('ca.key'))) {
-    caCert = readFileSync(p('ca.crt'), 'utf8');
-    caKey = readFileSync(p('ca.key'), 'utf8');
-  } else {
-    const ca = await makeCA();
-    caCert = ca.cert.toString('pem') + '\n';
-    caKey = await pemKey(ca.keys.privateKey);
-    writeFileSync(p('ca.key'), caKey, { mode: 0o600 });
-    writeFileSync(p('ca.crt'), caCert);
-  }
-  let cert: string, key: string;
-  if (existsSync(p('apiserver.crt')) && existsSync(p('apiserver.key')) && coversNames(readFileSync(p('apiserver.crt'), 'utf8'), wantIps, dns)) {
-    cert = readFileSync(p('apiserver.crt'), 'utf8');
-    key = readFileSync(p('apiserver.key'), 'utf8');
-  } else {
-    const caPriv = await crypto.subtle.importKey('pkcs8', pemToDer(caKey), alg, false, ['sign']);
-    ({ cert, key } = await makeServing({ certPem: caCert, key: caPriv }, wantIps, dns));
-    writeFileSync(p('apiserver.key'), key, { mode: 0o600 });
-    writeFileSync(p('apiserver.crt'), cert);
+  let cert = readIf(p('apiserver.crt')), key = readIf(p('apiserver.key')), caCert = readIf(p('ca.crt'));
+  if (!cert || !key || !caCert || !fits(cert, wantIps, dns)) {
+    const ca = await loadOrMakeCA(dir);
+    caCert = ca.caCert;
+    ({ cert, key } = await issue(ca, dir, wantIps, dns));
   }
   let token: string;
   if (existsSync(p('admin.token'))) token = readFileSync(p('admin.token'), 'utf8').trim();
@@ -124,6 +140,24 @@ export async function ensureCredentials(dir: string, ips: string[], extraDns: st
     writeFileSync(p('admin.token'), token + '\n', { mode: 0o600 });
   }
   return { caCert, cert, key, token };
+}
+
+/**
+ * A node agent's serving certificate and key in dir. Given caDir, issued by the CA there,
+ * whose key stays there (dir gets only the CA's certificate): `up` does this before it
+ * starts an agent, so the API server can verify agents against its own CA. Without it (an
+ * agent on its own) they are reused as they are, or made from a CA of dir's own.
+ * Reissued when the names change, or when given caDir, another CA signed them.
+ */
+export async function ensureNodeServing(dir: string, ip: string, nodeName: string, caDir?: string): Promise<{ cert: string; key: string }> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ips = [ip], dns = [nodeName];
+  const ca = caDir ? await loadOrMakeCA(caDir) : undefined;
+  const cert = readIf(join(dir, 'apiserver.crt')), key = readIf(join(dir, 'apiserver.key'));
+  const sameCA = !ca || readIf(join(dir, 'ca.crt')) === ca.caCert;
+  if (cert && key && sameCA && fits(cert, ips, dns, ca?.caCert)) return { cert, key };
+  if (ca) writeFileSync(join(dir, 'ca.crt'), ca.caCert);
+  return issue(ca ?? (await loadOrMakeCA(dir)), dir, ips, dns, `system:node:${nodeName}`);
 }
 
 function pemToDer(pem: string): ArrayBuffer {
