@@ -4,13 +4,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bridgeMac } from '../../src/agent/net/names.js';
-import { createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
+import { ALREADY_GONE, createNetnsBatch, deletePodBatch } from '../../src/agent/net/pod-batch.js';
 import { nodeSideRequests, parseAck, podSideRequests } from '../../src/agent/net/rtnetlink.js';
 
 describe('pod network requests', () => {
   const p = { netns: 'ksvc-c1-node-1-p0a0b0c0d', veth: 'veth0a0b0c0d', ip: '10.244.1.5', prefixLen: 24, gateway: '10.244.1.1' };
   it('node side: a leftover veth of the pod removed and a named netns made', () => {
     assert.deepEqual(createNetnsBatch(p), ['link del veth0a0b0c0d', 'netns add ksvc-c1-node-1-p0a0b0c0d']);
+  });
+  it('tolerates only what iproute2 says of a link or netns already gone', () => {
+    for (const gone of ['Cannot find device "veth0a0b0c0d"', 'Cannot remove namespace file "/run/netns/x": No such file or directory']) assert.match(gone, ALREADY_GONE);
+    for (const err of ['Cannot remove namespace file "/run/netns/x": Device or resource busy', 'RTNETLINK answers: Invalid argument', 'Cannot create namespace file "/run/netns/x": File exists']) assert.doesNotMatch(err, ALREADY_GONE);
   });
   it('node side over rtnetlink: the veth found by name, into the bridge and up; then hairpin, once enslaved', () => {
     const reqs = nodeSideRequests('veth0a0b0c0d', 'cbr0', 7, 60);

@@ -20,5 +20,9 @@ export const createNetnsBatch = (p: PodNetwork): string[] => [`link del ${p.veth
  */
 export const deletePodBatch = (netns: string): string[] => [`netns del ${netns}`];
 
-/** What removing a pod network may say when it is already (partly) gone. */
-export const ALREADY_GONE = /Cannot find device|No such device|No such file|not found|Invalid/i;
+/**
+ * What removing a pod network may say when it is already (partly) gone: iproute2's
+ * "Cannot find device" (link del), "Cannot remove namespace file ...: No such file or
+ * directory" (netns del). Anything else (a busy or invalid argument) is an error.
+ */
+export const ALREADY_GONE = /Cannot find device|No such device|No such file|not found/i;
