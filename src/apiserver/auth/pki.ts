@@ -1,5 +1,6 @@
 // The data directory's credentials: a CA, a serving certificate signed by it
-// and an admin bearer token, created on first start and reused afterwards.
+// and an admin bearer token, created on first start and reused afterwards; and
+// node agents' serving certificates, issued from that CA by `up`.
 import { webcrypto, randomBytes, X509Certificate as NodeCert } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,10 +105,10 @@ async function loadOrMakeCA(dir: string): Promise<{ caCert: string; caKey: strin
 }
 
 /** The PEM certificate of the CA in dir, made there first if it has none. */
-export const ensureCA = async (dir: string): Promise<string> => {
+export async function ensureCA(dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return (await loadOrMakeCA(dir)).caCert;
-};
+}
 
 async function issue(ca: { caCert: string; caKey: string }, dir: string, ips: string[], dns: string[], cn?: string): Promise<{ cert: string; key: string }> {
   const caPriv = await crypto.subtle.importKey('pkcs8', pemToDer(ca.caKey), alg, false, ['sign']);
