@@ -3,6 +3,7 @@
 // parent that waited for them), from /proc, grouped by who the processes are.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStat } from '../../src/cluster/state.js';
 
 interface ProcCpu { pid: number; ppid: number; comm: string; selfMs: number; reapedMs: number }
 export type CpuSnapshot = { at: number; busyMs: number; procs: Map<string, ProcCpu> };
@@ -10,11 +11,7 @@ export type CpuSnapshot = { at: number; busyMs: number; procs: Map<string, ProcC
 /** One clock tick of /proc/<pid>/stat's times, in ms. */
 export const tickMs = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
-/** A process's comm and the /proc/<pid>/stat fields after it (state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]). */
-export function procStat(pid: string | number): { comm: string; f: string[] } {
-  const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return { comm: raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')), f: raw.slice(raw.lastIndexOf(')') + 2).split(' ') };
-}
+export { procStat };
 
 function machineBusyMs(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

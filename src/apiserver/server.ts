@@ -10,7 +10,7 @@ import { Cacher } from './cache/cacher.js';
 import { Store } from './registry/store.js';
 import { buildStrategies } from './registry/strategy-table.js';
 import { createHandler } from './http/handler.js';
-import { ensureCredentials, kubeconfigYaml } from './auth/pki.js';
+import { ensureCredentials, kubeconfigYaml, pkiDir } from './auth/pki.js';
 import { resourceByKind } from './resources.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -77,7 +77,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const listen = (o.listen?.length ? o.listen : ['127.0.0.1:6443']).map(splitHostPort);
-  const creds = await ensureCredentials(join(dataDir, 'pki'), [...listen.map((l) => l.host), ...(o.advertiseAddresses ?? [])]);
+  const creds = await ensureCredentials(pkiDir(dataDir), [...listen.map((l) => l.host), ...(o.advertiseAddresses ?? [])]);
   const backend = await openBackend(o.datastore, dataDir);
   await backend.start();
   const cacher = new Cacher(backend);

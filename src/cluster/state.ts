@@ -66,11 +66,19 @@ export function removeState(name: string, dataDir?: string): void {
   if (!idx || !dataDir || idx.dataDir === dataDir) rmSync(indexFile(name), { force: true });
 }
 
+/**
+ * A process's comm and the /proc/<pid>/stat fields after it (state is [0], ppid [1],
+ * utime [11], stime [12], cutime [13], cstime [14], starttime [19]); throws once it is gone.
+ */
+export function procStat(pid: number | string): { comm: string; f: string[] } {
+  const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // comm may contain spaces and parens: fields start after the last ')'.
+  return { comm: raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')), f: raw.slice(raw.lastIndexOf(')') + 2).split(' ') };
+}
+
 export function procStartTime(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm may contain spaces and parens: fields start after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return procStat(pid).f[19];
   } catch {
     return undefined;
   }
@@ -106,8 +114,7 @@ export function isAlive(r: ProcRecord): boolean {
  */
 export function isZombie(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+    return procStat(pid).f[0] === 'Z';
   } catch {
     return false;
   }

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
-import { ensureCA, kubeconfigYaml } from '../apiserver/auth/pki.js';
+import { ensureCA, kubeconfigYaml, pkiDir } from '../apiserver/auth/pki.js';
 import { ensureAgentCredentials } from '../agent/credentials.js';
 import { RestClient, loadKubeconfig, isAlreadyExistsError } from '../client/rest.js';
 import { parseIPv4CIDR } from '../controllers/ipam/cidr.js';
@@ -165,7 +165,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
         dataDir, datastore: o.datastore, serviceCIDR: plan.serviceCIDR, nodePortRange: plan.nodePortRange, lbPool: plan.lbPool, quiet: true, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs,
         listen: [`127.0.0.1:${plan.apiPort}`, `${plan.bridgeIP}:${plan.apiPort}`], advertiseAddresses: [plan.bridgeIP],
         // Agents' serving certificates are issued from this CA below.
-        kubeletCA: await ensureCA(join(dataDir, 'pki')),
+        kubeletCA: await ensureCA(pkiDir(dataDir)),
       });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`API port ${plan.apiPort} is already in use (another cluster?): pass --api-port`);
@@ -185,7 +185,7 @@ export async function startCluster(o: UpOptions): Promise<Cluster> {
     for (const nd of plan.nodes) {
       const nodeDir = join(dataDir, 'nodes', nd.name);
       mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
-      await ensureAgentCredentials(nodeDir, nd.ip, nd.name, join(dataDir, 'pki'));
+      await ensureAgentCredentials(nodeDir, nd.ip, nd.name, pkiDir(dataDir));
       const argv = [ipBin, 'netns', 'exec', nd.netns, ...selfCmd, ...agentArgs(plan, nd, { ipBin, self: selfCmd, kubeconfig: nodeKubeconfigPath, dataDir: nodeDir, kubeletPort: o.kubeletPort ?? 10250 })];
       agents.push(new AgentProcess(nd, argv, env, log));
     }

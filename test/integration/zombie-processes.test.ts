@@ -3,14 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { isZombie } from '../../src/cluster/state.js';
+import { readdirSync } from 'node:fs';
+import { isZombie, procStat } from '../../src/cluster/state.js';
 import { terminate } from '../../src/cluster/cleanup.js';
 
 const ppidOf = (pid: number): number | undefined => {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number(procStat(pid).f[1]);
   } catch {
     return undefined;
   }

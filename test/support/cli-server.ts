@@ -12,7 +12,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const inDist = here.includes('/dist/');
 const ROOT = inDist ? join(here, '..', '..', '..') : join(here, '..', '..');
 
-
 export interface CliServer {
   child: ChildProcess;
   target: ApiTarget;

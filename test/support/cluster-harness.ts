@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KUBECTL, kubectlRunner, type KubectlResult } from './kubectl.js';
 import { clusterNames, type ClusterNames } from '../../src/cluster/names.js';
-import { indexFile, isZombie, procStartTime } from '../../src/cluster/state.js';
+import { indexFile, isZombie, procCmdline, procStartTime } from '../../src/cluster/state.js';
 import { findProgram } from '../../src/cluster/ip.js';
 import { claimTestNet } from './net-claim.js';
 
@@ -135,9 +135,7 @@ interface ProcId { pid: number; start: string; cmd: string }
 
 /** A process's start time, or undefined once it has exited (a zombie waiting for its reaper included). */
 const procStart = (pid: number): string | undefined => (isZombie(pid) ? undefined : procStartTime(pid));
-const procCmd = (pid: number): string => {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(); } catch { return ''; }
-};
+const procCmd = (pid: number): string => procCmdline(pid) ?? '';
 const allPids = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
 
 /** Starts a cluster; retries with fresh random ranges when another cluster holds the ones picked. */

@@ -24,6 +24,9 @@ function loadX509(): Promise<typeof X509> {
     return x509;
   })());
 }
+/** Where a data directory keeps its credentials (the cluster CA's, for `up`). */
+export const pkiDir = (dataDir: string): string => join(dataDir, 'pki');
+
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 export interface Credentials {
