@@ -21,6 +21,7 @@ import { DEFAULT_LB_POOL } from '../api/cluster-defaults.js';
 import { StatusError } from '../api/status.js';
 import { attachPodProxy } from './pod-proxy.js';
 import { listenLoopback } from './loopback.js';
+import { ALPN_PROTOCOLS, serveHttp2Beside, type Http2Side } from './http/alpn.js';
 
 /** No limit on a request (watches and log streams are long); idle keep-alive connections live 65 s. */
 const SERVER_TIMEOUTS = { requestTimeout: 0, keepAliveTimeout: 65_000 };
@@ -92,6 +93,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   gc.start();
 
   const servers: Server[] = [];
+  const http2Sides: Http2Side[] = [];
   const urls: string[] = [];
   const handler = createHandler({
     store,
@@ -100,7 +102,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     ready: () => cacher.healthy,
   });
   for (const l of listen) {
-    const srv = createServer({ cert: creds.cert, key: creds.key, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
+    const srv = createServer({ cert: creds.cert, key: creds.key, ALPNProtocols: ALPN_PROTOCOLS, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
+    http2Sides.push(serveHttp2Beside(srv, (req, res) => void handler(req, res)));
     attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token, agentCA: o.kubeletCA });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);
@@ -133,6 +136,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       await loopback?.close();
       lifecycle.stop();
       gc.stop();
+      for (const h of http2Sides) h.closeSessions();
       for (const s of servers) {
         s.closeAllConnections();
         await new Promise<void>((res) => s.close(() => res()));

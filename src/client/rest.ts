@@ -1,11 +1,10 @@
-// A small Kubernetes REST client over node:https: bearer token, CA pinning,
-// keep-alive, JSON bodies and newline-delimited watch streams. Every kubesvc
+// A small Kubernetes REST client: bearer token, CA pinning, one HTTP/2 connection
+// (transport.ts), JSON bodies and newline-delimited watch streams. Every kubesvc
 // component (controllers, agents, proxy, DNS) talks to the API server through it.
-import { Agent, request, type RequestOptions } from 'node:https';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { Http2Transport, UnixSocketTransport, type Transport } from './transport.js';
 
 export interface ClientConfig {
   server: string;
@@ -58,44 +57,41 @@ const PATCH_CT: Record<PatchType, string> = {
 };
 
 export class RestClient {
-  private readonly agent: Agent | HttpAgent;
-  private readonly url: URL;
-  /** Built once: given only `ca`, every new TLS connection would parse the CA again. None over a Unix socket. */
-  private readonly tls: SecureContext | undefined;
-  private readonly send: typeof request;
+  private readonly transport: Transport;
+  private readonly baseHeaders: Record<string, string>;
 
   constructor(readonly config: ClientConfig, readonly userAgent = 'kubesvc') {
-    this.url = new URL(config.server);
-    this.tls = config.socketPath ? undefined : createSecureContext({ ca: config.caCert });
-    this.agent = this.tls ? new Agent({ keepAlive: true, maxSockets: 16, secureContext: this.tls }) : new HttpAgent({ keepAlive: true, maxSockets: 16 });
-    this.send = config.socketPath ? (httpRequest as typeof request) : request;
+    const url = new URL(config.server);
+    // The CA is parsed once here; given only `ca`, every new TLS connection would parse it again.
+    this.transport = config.socketPath ? new UnixSocketTransport(config.socketPath, url.host) : new Http2Transport(url.origin, createSecureContext({ ca: config.caCert }));
+    this.baseHeaders = { Authorization: `Bearer ${config.token}`, Accept: 'application/json', 'User-Agent': userAgent };
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
   }
 
-  /** `secureContext` reaches tls.connect, though https' option types do not list it. */
-  private options(method: string, path: string, headers: Record<string, string | number>, agent: Agent | HttpAgent | false = this.agent): RequestOptions & { secureContext?: SecureContext } {
-    const common = { path, method, agent: agent as Agent | false, headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent, ...headers } };
-    if (this.config.socketPath) return { ...common, socketPath: this.config.socketPath, headers: { ...common.headers, Host: this.url.host } };
-    return { ...common, host: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || 443, secureContext: this.tls };
+  /** Requests and watches sent and not yet ended (what a component that stopped must have none of). */
+  inFlight(): number {
+    return this.transport.inFlight();
   }
 
   /** One request; non-2xx answers become ApiError carrying the Status reason. */
   async request<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const headers: Record<string, string | number> = data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {};
+    const headers: Record<string, string | number> = data !== undefined ? { ...this.baseHeaders, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : this.baseHeaders;
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = this.send(this.options(method, path, headers), (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
-      req.end(data);
+      this.transport.open(method, path, headers, data, {
+        onResponse: (status, res) => {
+          const chunks: Buffer[] = [];
+          let ended = false;
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => { ended = true; resolve({ status, text: Buffer.concat(chunks).toString('utf8') }); });
+          res.on('error', reject);
+          res.on('close', () => { if (!ended) reject(new Error(`${method} ${path}: connection closed before the answer ended`)); });
+        },
+        onError: reject,
+      }, { idleMs: 30_000 });
     });
     let parsed: any = text;
     try { parsed = text ? JSON.parse(text) : undefined; } catch { /* plain text (logs) */ }
@@ -120,35 +116,38 @@ export class RestClient {
       closed = true;
       onClose(err);
     };
-    // Watches get their own connection so a long stream never blocks short requests.
-    const req = this.send(this.options('GET', path, {}, false), (res) => {
-      if ((res.statusCode ?? 0) >= 300) {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          let reason = '', msg = `watch ${path}: HTTP ${res.statusCode}`;
-          try { const s = JSON.parse(text); reason = s.reason; msg = s.message ?? msg; } catch { /* keep default */ }
-          finish(new ApiError(res.statusCode ?? 0, reason, msg));
-        });
-        return;
-      }
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          if (!line.trim()) continue;
-          try { onEvent(JSON.parse(line) as WatchEventRaw); } catch (e) { finish(e as Error); req.destroy(); return; }
+    const exchange = this.transport.open('GET', path, this.baseHeaders, undefined, {
+      onResponse: (status, res) => {
+        if (status >= 300) {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            let reason = '', msg = `watch ${path}: HTTP ${status}`;
+            try { const s = JSON.parse(text); reason = s.reason; msg = s.message ?? msg; } catch { /* keep default */ }
+            finish(new ApiError(status, reason, msg));
+          });
+          res.on('close', () => finish(new ApiError(status, '', `watch ${path}: HTTP ${status}`)));
+          return;
         }
-      });
-      res.on('end', () => finish());
-      res.on('error', (e) => finish(e));
-    });
-    req.on('error', (e) => finish(e));
-    req.end();
-    return { close: () => { closed = true; req.destroy(); } };
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            if (!line.trim()) continue;
+            try { onEvent(JSON.parse(line) as WatchEventRaw); } catch (e) { finish(e as Error); exchange.abort(); return; }
+          }
+        });
+        res.on('end', () => finish());
+        res.on('error', (e) => finish(e));
+        // An HTTP/2 stream reset by the server closes without 'end' or 'error'.
+        res.on('close', () => finish());
+      },
+      onError: (e) => finish(e),
+    }, { stream: true });
+    return { close: () => { closed = true; exchange.abort(); } };
   }
 }

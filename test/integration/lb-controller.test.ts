@@ -65,8 +65,9 @@ test('assigns, exhausts, frees on delete, releases on type change', async () => 
 
   await client.delete(resourcePath(Services, ns, 'a'));
   assert.equal(await eventually('c gets a\'s ip', () => ingress('c'), (v) => !!v), '172.30.0.200');
-  const reasons = (await eventsFor('c')).map((e) => e.reason);
-  for (const r of ['EnsuringLoadBalancer', 'IPAllocated', 'EnsuredLoadBalancer']) assert.ok(reasons.includes(r), `${r} in ${reasons}`);
+  // Events are recorded on their own, not before the status write: wait for them.
+  const want = ['EnsuringLoadBalancer', 'IPAllocated', 'EnsuredLoadBalancer'];
+  await eventually('c events', async () => (await eventsFor('c')).map((e) => e.reason), (rs) => want.every((r) => rs.includes(r)));
 
   await client.patch(resourcePath(Services, ns, 'b'), { spec: { type: 'ClusterIP', externalTrafficPolicy: null, allocateLoadBalancerNodePorts: null } });
   assert.equal(await eventually('b status cleared', () => ingress('b'), (v) => v === undefined), undefined);

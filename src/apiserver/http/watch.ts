@@ -55,7 +55,6 @@ export function serveWatch(res: ServerResponse, r: ResourceDef, cacher: Cacher, 
   res.writeHead(200, {
     'Content-Type': p.representation === 'table' ? TABLE_CONTENT_TYPE : 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
   });
   res.flushHeaders();
 
