@@ -103,7 +103,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   });
   for (const l of listen) {
     const srv = createServer({ cert: creds.cert, key: creds.key, ALPNProtocols: ALPN_PROTOCOLS, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
-    http2Sides.push(serveHttp2Beside(srv, (req, res) => void handler(req, res)));
+    http2Sides.push(serveHttp2Beside(srv, (req, res) => void handler(req, res), SERVER_TIMEOUTS.keepAliveTimeout));
     attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token, agentCA: o.kubeletCA });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);

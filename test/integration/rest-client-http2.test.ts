@@ -7,14 +7,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { request as httpsRequest } from 'node:https';
-import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
+import { connect as h2connect, createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { RestClient } from '../../src/client/rest.js';
 import { ensureCredentials } from '../../src/apiserver/auth/pki.js';
+import { ALPN_PROTOCOLS, serveHttp2Beside } from '../../src/apiserver/http/alpn.js';
 
 let srv: TestServer;
 let pkiDir: string;
@@ -140,4 +141,33 @@ test('an idle client does not keep its process alive; one waiting for an answer 
   assert.equal(out.stdout.trim(), 'listed');
   // The keep-alive timeout is 65 s: exiting well before means the idle connection did not hold the process.
   assert.ok(Date.now() - started < 20_000);
+});
+
+test('the API server ends an HTTP/2 connection idle past the keep-alive timeout, not one holding a stream', async () => {
+  const creds = await ensureCredentials(pkiDir, ['127.0.0.1']);
+  const server = createHttpsServer({ cert: creds.cert, key: creds.key, ALPNProtocols: ALPN_PROTOCOLS });
+  // '/hold' is answered but never ended, as a quiet watch.
+  serveHttp2Beside(server, (req, res) => { res.writeHead(200); if (req.url === '/hold') res.write('{}'); else res.end('{}'); }, 200);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const idle = h2connect(url, { ca: creds.caCert });
+  const holding = h2connect(url, { ca: creds.caCert });
+  try {
+    const idleGone = new Promise<void>((r) => idle.once('goaway', () => r()));
+    await new Promise<void>((r) => idle.request({ ':path': '/' }).on('end', r).resume());
+    const held = holding.request({ ':path': '/hold' });
+    held.resume();
+    await new Promise((r) => held.once('response', r));
+    let holdingGone = false;
+    holding.once('goaway', () => { holdingGone = true; });
+    await idleGone;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(holdingGone, false);
+    held.close();
+  } finally {
+    idle.destroy();
+    holding.destroy();
+    server.closeAllConnections();
+    server.close();
+  }
 });

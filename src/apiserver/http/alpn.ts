@@ -25,13 +25,18 @@ export interface Http2Side {
  * listening itself) running the same handler; the rest keep the HTTPS server's own
  * HTTP/1.1 path, upgrades and timeouts included. `server` must offer ALPN_PROTOCOLS.
  */
-export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void): Http2Side {
+export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void, idleTimeoutMs: number): Http2Side {
   // The compatibility API's request and response carry the members the handler uses.
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: MAX_STREAMS } }, handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
   const sessions = new Set<ServerHttp2Session>();
   h2.on('session', (s: ServerHttp2Session) => {
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
+    // As HTTP/1.1's keep-alive timeout: a connection without streams for that long (its
+    // client gone without a FIN, say) is told to go away; one holding a quiet watch stays.
+    let streams = 0;
+    s.on('stream', (st) => { streams++; st.on('close', () => streams--); });
+    s.setTimeout(idleTimeoutMs, () => { if (streams === 0) s.close(); });
     // A client gone mid-stream is that client's problem, not the server's.
     s.on('error', () => {});
   });
