@@ -136,11 +136,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       await loopback?.close();
       lifecycle.stop();
       gc.stop();
+      // Every listener stops accepting before any connection is ended: a client cut off
+      // from one address (cluster DNS pods reconnect at once) must not land on another
+      // that is still listening, where nothing would end its HTTP/2 connection.
+      const closed = servers.map((s) => new Promise<void>((res) => s.close(() => res())));
       for (const h of http2Sides) h.closeSessions();
-      for (const s of servers) {
-        s.closeAllConnections();
-        await new Promise<void>((res) => s.close(() => res()));
-      }
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all(closed);
       cacher.stop();
       await backend.close();
     },

@@ -171,3 +171,25 @@ test('the API server ends an HTTP/2 connection idle past the keep-alive timeout,
     server.close();
   }
 });
+
+test('the API server closes while HTTP/2 clients on each of its addresses keep reconnecting', async () => {
+  // Each listener stops accepting before any connection is ended, and a session that finishes its
+  // handshake after that is ended at once.
+  const s2 = await startTestServer({ listen: ['127.0.0.1:0', '127.0.0.2:0'] });
+  const script = `
+    import { RestClient } from ${JSON.stringify(fileURLToPath(new URL('../../src/client/rest.js', import.meta.url)))};
+    const c = new RestClient({ server: process.env.URL, token: process.env.TOKEN, caCert: process.env.CA });
+    let ok = 0;
+    for (;;) { try { await c.get('/api/v1/namespaces'); if (ok++ === 0) console.log('up'); } catch { await new Promise((r) => setImmediate(r)); } }
+  `;
+  const clients = s2.urls.map((url) => spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, URL: url, TOKEN: s2.token, CA: s2.caCert }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  try {
+    await Promise.all(clients.map((p) => new Promise((r) => p.stdout!.once('data', r))));
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([s2.stop().then(() => 'closed'), new Promise((r) => { timer = setTimeout(() => r('still open after 10 s'), 10_000); })]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'closed');
+  } finally {
+    for (const p of clients) p.kill('SIGKILL');
+  }
+});

@@ -16,7 +16,7 @@ export const ALPN_PROTOCOLS = ['h2', 'http/1.1'];
 const MAX_STREAMS = 1000;
 
 export interface Http2Side {
-  /** Ends every HTTP/2 session (closeAllConnections sees only HTTP/1.1 sockets). */
+  /** Ends every HTTP/2 session and any made later (closeAllConnections sees only HTTP/1.1 sockets). */
   closeSessions(): void;
 }
 
@@ -29,6 +29,7 @@ export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMes
   // The compatibility API's request and response carry the members the handler uses.
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: MAX_STREAMS } }, handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
   const sessions = new Set<ServerHttp2Session>();
+  let closing = false;
   h2.on('session', (s: ServerHttp2Session) => {
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
@@ -42,9 +43,26 @@ export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMes
   });
   const http1 = server.listeners('secureConnection') as ((socket: TLSSocket) => void)[];
   server.removeAllListeners('secureConnection');
+  const h2Sockets = new Set<TLSSocket>();
   server.on('secureConnection', (socket: TLSSocket) => {
-    if (socket.alpnProtocol === 'h2') h2.emit('connection', socket);
-    else for (const l of http1) l.call(server, socket);
+    if (socket.alpnProtocol !== 'h2') {
+      for (const l of http1) l.call(server, socket);
+      return;
+    }
+    // A connection accepted before the listener closed can finish its handshake after.
+    if (closing) { socket.destroy(); return; }
+    h2Sockets.add(socket);
+    socket.once('close', () => h2Sockets.delete(socket));
+    h2.emit('connection', socket);
   });
-  return { closeSessions: () => { for (const s of sessions) s.destroy(); } };
+  return {
+    closeSessions: () => {
+      closing = true;
+      for (const s of sessions) s.destroy();
+      // A destroyed session only ends its socket, and waits for that write to finish; a socket
+      // whose end never completes stays counted by the server (close() never calls back) while
+      // no longer keeping the event loop alive: up exited half-way through its cleanup.
+      for (const sock of h2Sockets) sock.destroy();
+    },
+  };
 }
