@@ -25,6 +25,8 @@ import { ALPN_PROTOCOLS, serveHttp2Beside, type Http2Side } from './http/alpn.js
 
 /** No limit on a request (watches and log streams are long); idle keep-alive connections live 65 s. */
 const SERVER_TIMEOUTS = { requestTimeout: 0, keepAliveTimeout: 65_000 };
+/** How long close() waits for the listeners to report every connection gone. */
+const CLOSE_WAIT_MS = 3000;
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -142,7 +144,11 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       const closed = servers.map((s) => new Promise<void>((res) => s.close(() => res())));
       for (const h of http2Sides) h.closeSessions();
       for (const s of servers) s.closeAllConnections();
-      await Promise.all(closed);
+      // Bounded: should the server still count a connection nothing can end, the caller's
+      // cleanup (up removes namespaces and links next) must run all the same.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise<void>((res) => { timer = setTimeout(res, CLOSE_WAIT_MS); })]);
+      clearTimeout(timer);
       cacher.stop();
       await backend.close();
     },
