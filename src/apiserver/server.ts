@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openBackend } from '../storage/open.js';
 import type { Backend } from '../storage/backend.js';
 import { Cacher } from './cache/cacher.js';
@@ -103,9 +104,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     serverAddress: `${listen[0].host}:${listen[0].port}`,
     ready: () => cacher.healthy,
   });
+  const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
   for (const l of listen) {
-    const srv = createServer({ cert: creds.cert, key: creds.key, ALPNProtocols: ALPN_PROTOCOLS, ...SERVER_TIMEOUTS }, (req, res) => void handler(req, res));
-    http2Sides.push(serveHttp2Beside(srv, (req, res) => void handler(req, res), SERVER_TIMEOUTS.keepAliveTimeout));
+    const srv = createServer({ cert: creds.cert, key: creds.key, ALPNProtocols: ALPN_PROTOCOLS, ...SERVER_TIMEOUTS }, serve);
+    http2Sides.push(serveHttp2Beside(srv, serve, SERVER_TIMEOUTS.keepAliveTimeout));
     attachPodProxy(srv, { store, tokens: new Set([creds.token]), agentToken: creds.token, agentCA: o.kubeletCA });
     await new Promise<void>((res, rej) => {
       srv.once('error', rej);
@@ -124,7 +126,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // Storage history stays bounded; the watch cache serves recent history itself.
   // The controllers are API clients with its token, as a remote controller manager would be, over the
   // loopback socket (its own URL over TLS when the data directory's path is too long for one).
-  const loopback = o.controllers === false ? undefined : await listenLoopback(dataDir, SERVER_TIMEOUTS, (req, res) => void handler(req, res));
+  const loopback = o.controllers === false ? undefined : await listenLoopback(dataDir, SERVER_TIMEOUTS, serve);
   const controllerClient = o.controllers === false ? undefined : new RestClient({ server: urls[0], token: creds.token, caCert: creds.caCert, socketPath: loopback?.socketPath }, 'kube-controller-manager');
   // Loaded on demand: an API-only server does not carry the controllers' code.
   const manager = controllerClient && (await (await import('../controllers/manager.js')).startControllers(controllerClient, { lbPool: o.lbPool ?? DEFAULT_LB_POOL, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, nodeMonitorPeriodMs: o.nodeMonitorPeriodMs }));

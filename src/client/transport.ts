@@ -4,7 +4,7 @@
 // already open paid a TLS handshake at both ends). Over the API server's Unix socket
 // (its in-process controllers): plain HTTP/1.1 with keep-alive, where connecting is cheap.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import type { SecureContext } from 'node:tls';
 import type { Readable } from 'node:stream';
 
@@ -32,10 +32,17 @@ const SESSION_WINDOW = 64 << 20;
 /** A connection's client stream ids (odd, below 2^31) run out after about 2^30 streams; move to a new one well before. */
 const STREAMS_PER_SESSION = 1_000_000_000;
 
+/** The current connection and what rides on it. */
+interface Connection {
+  session: ClientHttp2Session;
+  /** Streams open now: the connection keeps the process alive only while there are any. */
+  streams: number;
+  /** Streams ever opened, against STREAMS_PER_SESSION. */
+  opened: number;
+}
+
 export class Http2Transport implements Transport {
-  private session: ClientHttp2Session | undefined;
-  private active = 0;
-  private opened = 0;
+  private conn: Connection | undefined;
   private inFlightCount = 0;
   private closed = false;
 
@@ -47,22 +54,17 @@ export class Http2Transport implements Transport {
       queueMicrotask(() => cb.onError(new Error(`${method} ${path}: client closed`)));
       return { abort: () => {} };
     }
-    const session = this.connected();
-    const h2headers: OutgoingHttpHeaders = { ':method': method, ':path': path };
-    for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'host') h2headers[k.toLowerCase()] = v;
+    const conn = this.connected();
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(h2headers, { endStream: body === undefined });
+      // http2 lowercases header names itself.
+      stream = conn.session.request({ ':method': method, ':path': path, ...headers }, { endStream: body === undefined });
     } catch (e) {
-      this.drop(session);
+      this.drop(conn.session);
       queueMicrotask(() => cb.onError(e as Error));
       return { abort: () => {} };
     }
-    this.hold(session, stream);
-    this.inFlightCount++;
-    stream.on('close', () => this.inFlightCount--);
-    // Its open streams finish; new requests go to a new connection.
-    if (++this.opened >= STREAMS_PER_SESSION) { this.drop(session); session.close(); }
+    this.track(conn, stream);
     const fail = (e: Error): void => {
       if (done) return;
       done = true;
@@ -87,12 +89,12 @@ export class Http2Transport implements Transport {
 
   close(): void {
     this.closed = true;
-    this.session?.destroy();
-    this.session = undefined;
+    this.conn?.session.destroy();
+    this.conn = undefined;
   }
 
-  private connected(): ClientHttp2Session {
-    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+  private connected(): Connection {
+    if (this.conn && !this.conn.session.closed && !this.conn.session.destroyed) return this.conn;
     const s = connect(this.server, { secureContext: this.secureContext, settings: { initialWindowSize: STREAM_WINDOW, enablePush: false } });
     s.on('connect', () => s.setLocalWindowSize(SESSION_WINDOW));
     // Each stream reports the failure to its caller; the next request connects afresh.
@@ -101,22 +103,22 @@ export class Http2Transport implements Transport {
     s.on('close', () => this.drop(s));
     // Like an idle keep-alive socket, an idle connection does not keep the process alive.
     s.unref();
-    this.session = s;
-    this.active = 0;
-    this.opened = 0;
-    return s;
+    return (this.conn = { session: s, streams: 0, opened: 0 });
   }
 
-  private hold(session: ClientHttp2Session, stream: ClientHttp2Stream): void {
-    if (this.active++ === 0) session.ref();
+  private track(conn: Connection, stream: ClientHttp2Stream): void {
+    this.inFlightCount++;
+    if (conn.streams++ === 0) conn.session.ref();
     stream.on('close', () => {
-      if (this.session !== session) return;
-      if (--this.active === 0) session.unref();
+      this.inFlightCount--;
+      if (--conn.streams === 0) conn.session.unref();
     });
+    // Its open streams finish; new requests go to a new connection.
+    if (++conn.opened >= STREAMS_PER_SESSION) { this.drop(conn.session); conn.session.close(); }
   }
 
   private drop(s: ClientHttp2Session): void {
-    if (this.session === s) this.session = undefined;
+    if (this.conn?.session === s) this.conn = undefined;
   }
 }
 

@@ -28,11 +28,7 @@ export interface Http2Side {
 export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMessage, res: ServerResponse) => void, idleTimeoutMs: number): Http2Side {
   // The compatibility API's request and response carry the members the handler uses.
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: MAX_STREAMS } }, handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
-  const sessions = new Set<ServerHttp2Session>();
-  let closing = false;
   h2.on('session', (s: ServerHttp2Session) => {
-    sessions.add(s);
-    s.on('close', () => sessions.delete(s));
     // As HTTP/1.1's keep-alive timeout: a connection without streams for that long (its
     // client gone without a FIN, say) is told to go away; one holding a quiet watch stays.
     let streams = 0;
@@ -44,6 +40,7 @@ export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMes
   const http1 = server.listeners('secureConnection') as ((socket: TLSSocket) => void)[];
   server.removeAllListeners('secureConnection');
   const h2Sockets = new Set<TLSSocket>();
+  let closing = false;
   server.on('secureConnection', (socket: TLSSocket) => {
     if (socket.alpnProtocol !== 'h2') {
       for (const l of http1) l.call(server, socket);
@@ -58,10 +55,10 @@ export function serveHttp2Beside(server: HttpsServer, handler: (req: IncomingMes
   return {
     closeSessions: () => {
       closing = true;
-      for (const s of sessions) s.destroy();
-      // A destroyed session only ends its socket, and waits for that write to finish; a socket
-      // whose end never completes stays counted by the server (close() never calls back) while
-      // no longer keeping the event loop alive: up exited half-way through its cleanup.
+      // The sockets themselves, which takes their sessions down: a destroyed session only ends
+      // its socket and waits for that write, and a socket whose end never completed stayed
+      // counted by the server (close() never called back) while no longer keeping the event
+      // loop alive: up exited half-way through its cleanup.
       for (const sock of h2Sockets) sock.destroy();
     },
   };
