@@ -27,8 +27,8 @@
 //           after 1 s, on either path, which made runs noisy and order-dependent. Without
 //           server TIME_WAIT both paths see clean port reuse; the node's conntrack still
 //           tracks every flow through TIME_WAIT (120 s), and that stays in the measurement.
-//   node:   ip_forward=1 (routes pod → ClusterIP), and the proxy's own conntrack
-//           settings (conntrackSysctls: what the agent applies to a node).
+//   node:   what the agent applies to a node: nodeSysctls (ip_forward, send_redirects
+//           off on the bridge) and the proxy's conntrack settings (conntrackSysctls).
 //
 // Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--placement same-node|other-node] [--pin] [--diag]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -37,6 +37,7 @@ import { parseArgs } from 'node:util';
 import { ExecNft } from '../src/nft/exec.js';
 import { ProxyCore } from '../src/proxy/core.js';
 import { conntrackSysctls } from '../src/proxy/conntrack-sysctl.js';
+import { nodeSysctls } from '../src/agent/net/node-sysctls.js';
 import { inNs, removeBridgeNode, sh, wireBridgeNode } from '../test/support/bridge-node.js';
 import type { KubeObject } from '../src/api/object.js';
 
@@ -75,7 +76,7 @@ function setup(): void {
       sh('ip', '-n', ns, 'route', 'add', `${podNet}.0/24`, 'via', `${LINK}.${peer}`);
     }
   }
-  for (const n of NODES) for (const [k, v] of Object.entries(conntrackSysctls())) inNs(n, 'sysctl', '-qw', `${k}=${v}`);
+  for (const n of NODES) for (const [k, v] of Object.entries({ ...nodeSysctls('cbr0'), ...conntrackSysctls() })) inNs(n, 'sysctl', '-qw', `${k}=${v}`);
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535');
   inNs(NS.cli, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1');
   inNs(NS.srv, 'sysctl', '-qw', 'net.ipv4.tcp_max_tw_buckets=0');

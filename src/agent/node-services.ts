@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { BRIDGE } from './net/names.js';
+import { sysctlPath } from './net/node-sysctls.js';
 import { deleteProxyTable, startProxy, TABLE, type Proxy, type ProxyOptions } from '../proxy/index.js';
 import { ExecNft } from '../nft/exec.js';
 import { conntrackSysctls } from '../proxy/conntrack-sysctl.js';
@@ -14,7 +15,7 @@ import type { ProxyStartOptions } from './agent.js';
 function applyConntrackSysctls(): void {
   for (const [k, v] of Object.entries(conntrackSysctls())) {
     try {
-      writeFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, v);
+      writeFileSync(sysctlPath(k), v);
     } catch (e) {
       console.error(`kubesvc agent: sysctl ${k}=${v}: ${(e as Error).message}`);
     }

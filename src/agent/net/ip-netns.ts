@@ -10,6 +10,7 @@ import { attachNodeSide, wirePodSide } from './rtnetlink.js';
 import { pidsInNetns } from './netns-pids.js';
 import { NetError, type NetNS, type PodNetwork } from './netns.js';
 import { bridgeMac, netnsPath } from './names.js';
+import { nodeSysctls, sysctlPath } from './node-sysctls.js';
 
 export const NAT_TABLE = 'kubesvc-agent';
 /** After a pod's netns name is gone, when its veth should be gone too. */
@@ -75,7 +76,7 @@ export class RealNetNS implements NetNS {
     await this.sh(['ip', 'link', 'set', o.bridge, 'address', bridgeMac(o.gatewayCidr.split('/')[0])]);
     await this.sh(['ip', 'addr', 'replace', o.gatewayCidr, 'dev', o.bridge]);
     await this.sh(['ip', 'link', 'set', o.bridge, 'up']);
-    writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
+    for (const [k, v] of Object.entries(nodeSysctls(o.bridge))) writeFileSync(sysctlPath(k), v);
     // Pods reach the node network (API server, other hosts) with the node's address, as CNI ipMasq does.
     await this.sh(['nft', '-f', '-'], {
       input: `table ip ${NAT_TABLE}\ndelete table ip ${NAT_TABLE}\ntable ip ${NAT_TABLE} {\n  chain postrouting {\n    type nat hook postrouting priority srcnat + 10; policy accept;\n` +
