@@ -463,7 +463,6 @@ describe('kubesvc up: Services, DNS and load balancers end to end', { skip: clus
     assert.ok(seen.netns >= 3 && seen.processes >= 3, JSON.stringify(seen));
     const code = await c.interrupt(60_000);
     assert.equal(code, 0, c.output().stderr.slice(-2000));
-    // What up said on its way out, should anything be left.
-    assert.deepEqual(await c.leftovers(), [], `up.log:\n${c.upLog().slice(-4000)}\nstderr:\n${c.output().stderr.slice(-2000)}`);
+    assert.deepEqual(await c.leftovers(), [], c.exitReport());
   });
 });

@@ -213,7 +213,6 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     const code = await c.interrupt(60_000);
     t.diagnostic(`up exited ${Date.now() - t0} ms after SIGINT`);
     assert.equal(code, 0, c.output().stderr.slice(-2000));
-    // What up said on its way out, should anything be left.
-    assert.deepEqual(await c.leftovers(), [], `up.log:\n${c.upLog().slice(-4000)}\nstderr:\n${c.output().stderr.slice(-2000)}`);
+    assert.deepEqual(await c.leftovers(), [], c.exitReport());
   });
 });

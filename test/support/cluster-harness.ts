@@ -115,6 +115,8 @@ export interface TestCluster {
   agentPid(node: string): number;
   /** up's log (every agent's output, prefixed with its node name). */
   upLog(): string;
+  /** The tails of up's log and stderr: what up said on its way out, for an assertion's message. */
+  exitReport(): string;
   /** `kubesvc client --name N --data-dir D -- argv`: the external client namespace. */
   client(argv: string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
   /** A command on the host (only ever aimed at node/LB addresses on the cluster bridge). */
@@ -221,6 +223,7 @@ async function startOnce(o: ClusterOptions): Promise<TestCluster> {
       return a.pid;
     },
     upLog: () => { try { return readFileSync(join(dataDir, 'up.log'), 'utf8'); } catch { return ''; } },
+    exitReport: () => `up.log:\n${c.upLog().slice(-4000)}\nstderr:\n${stderr.slice(-2000)}`,
     client: (argv, opts = {}) => run([process.execPath, BIN, 'client', '--name', name, '--data-dir', dataDir, '--', ...argv], { timeoutMs: opts.timeoutMs ?? 30_000 }),
     host: (argv, opts = {}) => run(argv, { timeoutMs: opts.timeoutMs ?? 30_000 }),
     nodeNs: (i) => names.nodeNs(i),
