@@ -120,9 +120,9 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     assert.deepEqual(node.status.addresses, [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE }]);
     assert.equal(node.status.daemonEndpoints.kubeletEndpoint.Port, 10250);
     assert.equal(node.status.nodeInfo.containerRuntimeVersion, 'kubesvc://0.1.0');
-    // The node netns forwards and sends no ICMP redirects to pods on its bridge (node-sysctls.ts).
+    // The node netns forwards, sends no ICMP redirects to pods on its bridge, and probes a stale neighbour at once (node-sysctls.ts).
     const conf = (key: string): string => sh('ip', 'netns', 'exec', NODE_NS, 'sysctl', '-n', key).trim();
-    assert.deepEqual(['net.ipv4.ip_forward', 'net.ipv4.conf.all.send_redirects', 'net.ipv4.conf.cbr0.send_redirects'].map(conf), ['1', '0', '0']);
+    assert.deepEqual(['net.ipv4.ip_forward', 'net.ipv4.conf.all.send_redirects', 'net.ipv4.conf.cbr0.send_redirects', 'net.ipv4.neigh.cbr0.delay_first_probe_time'].map(conf), ['1', '0', '0', '0']);
   });
 
   it('runs the stand-in and a command pod; pods reach each other; logs and exec work', async () => {
