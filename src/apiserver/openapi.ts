@@ -107,9 +107,11 @@ function subresourcePaths(r: ResourceInfo, sub: SubresourceInfo, base: string, s
     }) } };
   }
   if (sub.shape === 'connect') {
-    const connect = (verb: string) => op('connect', 'connect', { ...self, kind: `${self.kind}ExecOptions` }, tag, opId(verb, r, scope, suffix), {
-      parameters: ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'].map((n) =>
-        q(n, n === 'command' || n === 'container' ? 'string' : 'boolean', `Exec option ${n}.`)),
+    const forward = sub.name === 'portforward';
+    const options = forward ? ['ports'] : ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
+    const connect = (verb: string) => op('connect', 'connect', { ...self, kind: `${self.kind}${forward ? 'PortForward' : 'Exec'}Options` }, tag, opId(verb, r, scope, suffix), {
+      parameters: options.map((n) =>
+        q(n, n === 'ports' ? 'integer' : n === 'command' || n === 'container' ? 'string' : 'boolean', `${forward ? 'Port-forward' : 'Exec'} option ${n}.`)),
       responses: { '200': { description: 'OK', content: { '*/*': { schema: { type: 'string' } } } }, '401': { description: 'Unauthorized' } },
     });
     return { [path]: { parameters: params, get: connect('connectGet'), post: connect('connectPost') } };

@@ -7,7 +7,9 @@
 // - exec: kubectl 1.32 tries a WebSocket upgrade first (v5.channel.k8s.io ...), then
 //   SPDY. Upgrades arrive on the https server's 'upgrade' event; the request is
 //   re-sent to the agent and both directions are piped byte for byte, so every
-//   subprotocol the agent speaks works unchanged. attach/portforward answer 404.
+//   subprotocol the agent speaks works unchanged.
+// - portforward: the same, for SPDY/3.1 and both WebSocket forms (the agent
+//   speaks them all). attach answers 404.
 //
 // Agents are verified as kube-apiserver verifies kubelets: against a CA when one is
 // given (agentCA, --kubelet-certificate-authority; `up` issues every agent's
@@ -79,7 +81,7 @@ export const podStreamHandler: SubresourceHandler = async (ctx, _r, ns, name, me
   const o = byStore.get(ctx.store);
   if (!o) throw Errors.internal('the pod proxy is not attached to this server');
   const sub = ctx.url.pathname.split('/').pop()!;
-  if (sub === 'exec' || sub === 'attach') {
+  if (sub === 'exec' || sub === 'attach' || sub === 'portforward') {
     // Reached only without an Upgrade header.
     throw Errors.badRequest('Upgrade request required');
   }
@@ -137,8 +139,8 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
     const m = UPGRADE_PATH.exec(url.pathname);
     if (!m) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     const [ns, name, sub] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]];
-    if (sub !== 'exec') throw new StatusError(404, 'NotFound', `pods/${sub} is not supported by this server yet`, { name, kind: 'pods' });
-    const t = resolveTarget(o.store, ns, name, 'exec', url.search);
+    if (sub === 'attach') throw new StatusError(404, 'NotFound', `pods/${sub} is not supported by this server yet`, { name, kind: 'pods' });
+    const t = resolveTarget(o.store, ns, name, sub, url.search);
     const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, ...agentTLS(o) });
     let connected = false;
     const timer = setTimeout(() => { if (!connected) upstream.destroy(new Error('timed out connecting')); }, o.connectTimeoutMs ?? 5000);

@@ -3,11 +3,11 @@
 // good, whichever process holds it later; so the main thread joins the pod's
 // namespace (util/netns-thread.ts) and creates and binds the sockets there with
 // plain syscalls.
-import { endianness } from 'node:os';
 import { errnoName, libcFunctions } from '../../util/libc.js';
 import { withNetns } from '../../util/netns-thread.js';
+import { AF_INET, sockaddrIn } from '../../util/sockaddr.js';
 
-const AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
+const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1, SO_REUSEADDR = 2, BACKLOG = 511;
 
 const { fn: c } = libcFunctions({
@@ -17,14 +17,6 @@ const { fn: c } = libcFunctions({
   listen: 'int listen(int fd, int backlog)',
   close: 'int close(int fd)',
 });
-
-/** struct sockaddr_in for 0.0.0.0:port (family in host order, port in network order). */
-function anyAddr(port: number): Buffer {
-  const b = Buffer.alloc(16);
-  if (endianness() === 'LE') b.writeUInt16LE(AF_INET, 0); else b.writeUInt16BE(AF_INET, 0);
-  b.writeUInt16BE(port, 2);
-  return b;
-}
 
 export interface Listener {
   port: number;
@@ -42,7 +34,7 @@ export function listenInNetns(nsPath: string, wanted: { port: number; protocol: 
         if (fd < 0) throw new Error(`socket: ${errnoName()}`);
         made.push({ ...w, fd });
         if (w.protocol === 'TCP' && c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, Buffer.from([1, 0, 0, 0]), 4) !== 0) throw new Error(`setsockopt: ${errnoName()}`);
-        if (c.bind(fd, anyAddr(w.port), 16) !== 0) throw new Error(`listen ${w.protocol.toLowerCase()} 0.0.0.0:${w.port}: bind: ${errnoName()}`);
+        if (c.bind(fd, sockaddrIn('0.0.0.0', w.port), 16) !== 0) throw new Error(`listen ${w.protocol.toLowerCase()} 0.0.0.0:${w.port}: bind: ${errnoName()}`);
         if (w.protocol === 'TCP' && c.listen(fd, BACKLOG) !== 0) throw new Error(`listen tcp 0.0.0.0:${w.port}: ${errnoName()}`);
       }
       return made;

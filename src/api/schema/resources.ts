@@ -29,6 +29,7 @@ export const servedResources: ResourceInfo[] = [
       status,
       { name: 'log', shape: 'log' },
       { name: 'exec', shape: 'connect' },
+      { name: 'portforward', shape: 'connect' },
       { name: 'binding', shape: 'create', kind: { group: '', version: 'v1', kind: 'Binding' } },
     ],
   },

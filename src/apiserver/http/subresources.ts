@@ -106,4 +106,5 @@ export const subresourceHandlers: Record<string, SubresourceHandler> = {
   finalize,
   log: (...a) => podStreamHandler(...a),
   exec: (...a) => podStreamHandler(...a),
+  portforward: (...a) => podStreamHandler(...a),
 };
