@@ -1,4 +1,4 @@
-// The agent's serving credentials (its API for logs and exec), kept in its data directory.
+// The agent's serving credentials (its API for logs, exec, attach and port-forward), kept in its data directory.
 // `up` issues them from the cluster's CA before it starts the agent (the API server verifies
 // agents against it), in a process that has the certificate code loaded already, so that an
 // agent finds them and starts without loading it.

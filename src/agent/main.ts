@@ -11,13 +11,13 @@ Usage: kubesvc agent --kubeconfig PATH --node-name NAME --node-ip IP --pod-cidr 
 Flags:
   --kubeconfig PATH         credentials for the API server (required)
   --node-name NAME          Node object to register (required)
-  --node-ip IP              this node's InternalIP; logs, exec and port-forward are served here (required)
+  --node-ip IP              this node's InternalIP; logs, exec, attach and port-forward are served here (required)
   --pod-cidr CIDR           this node's pod CIDR, e.g. 10.244.1.0/24 (required)
   --cluster-cidr CIDR       all pods' CIDR (default 10.244.0.0/16)
   --cluster-dns IP[,IP]     nameserver for ClusterFirst pods (default 10.96.0.10)
   --cluster-domain DOMAIN   cluster DNS domain (default cluster.local)
   --data-dir DIR            state: IP allocations, logs, serving cert (default /var/lib/kubesvc/agent-NAME)
-  --kubelet-port PORT       HTTPS port for logs, exec and port-forward (default 10250)
+  --kubelet-port PORT       HTTPS port for logs, exec, attach and port-forward (default 10250)
   --netns-prefix PREFIX     pod namespace name prefix (default: the node netns's name)
   --service-cidr CIDR       ClusterIP range the proxy serves (default 10.96.0.0/12)
   --no-proxy                do not program nftables or announce LoadBalancer IPs

@@ -94,6 +94,13 @@ const writeOp = (verb: 'replace' | 'patch', gvk: GVK, tag: string, id: string, b
       responses: ok(body, ['200', '201']),
     });
 
+/** Query parameters of each connect subresource (PodExecOptions, PodAttachOptions, PodPortForwardOptions). */
+const CONNECT_OPTIONS: Record<string, { kind: string; options: string[] }> = {
+  exec: { kind: 'Exec', options: ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'] },
+  attach: { kind: 'Attach', options: ['container', 'stderr', 'stdin', 'stdout', 'tty'] },
+  portforward: { kind: 'PortForward', options: ['ports'] },
+};
+
 function subresourcePaths(r: ResourceInfo, sub: SubresourceInfo, base: string, scope: string, tag: string, self: GVK) {
   const gvk = sub.kind ?? self;
   const path = `${base}/{name}/${sub.name}`;
@@ -107,11 +114,10 @@ function subresourcePaths(r: ResourceInfo, sub: SubresourceInfo, base: string, s
     }) } };
   }
   if (sub.shape === 'connect') {
-    const forward = sub.name === 'portforward';
-    const options = forward ? ['ports'] : ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
-    const connect = (verb: string) => op('connect', 'connect', { ...self, kind: `${self.kind}${forward ? 'PortForward' : 'Exec'}Options` }, tag, opId(verb, r, scope, suffix), {
+    const { kind, options } = CONNECT_OPTIONS[sub.name];
+    const connect = (verb: string) => op('connect', 'connect', { ...self, kind: `${self.kind}${kind}Options` }, tag, opId(verb, r, scope, suffix), {
       parameters: options.map((n) =>
-        q(n, n === 'ports' ? 'integer' : n === 'command' || n === 'container' ? 'string' : 'boolean', `${forward ? 'Port-forward' : 'Exec'} option ${n}.`)),
+        q(n, n === 'ports' ? 'integer' : n === 'command' || n === 'container' ? 'string' : 'boolean', `${kind} option ${n}.`)),
       responses: { '200': { description: 'OK', content: { '*/*': { schema: { type: 'string' } } } }, '401': { description: 'Unauthorized' } },
     });
     return { [path]: { parameters: params, get: connect('connectGet'), post: connect('connectPost') } };

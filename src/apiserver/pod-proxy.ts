@@ -4,12 +4,12 @@
 //
 // - log (GET): the agent's body is streamed back as it arrives (follow works; no
 //   buffering, no compression).
-// - exec: kubectl 1.32 tries a WebSocket upgrade first (v5.channel.k8s.io ...), then
+// - exec and attach: kubectl 1.32 tries a WebSocket upgrade first (v5.channel.k8s.io ...), then
 //   SPDY. Upgrades arrive on the https server's 'upgrade' event; the request is
 //   re-sent to the agent and both directions are piped byte for byte, so every
 //   subprotocol the agent speaks works unchanged.
 // - portforward: the same, for SPDY/3.1 and both WebSocket forms (the agent
-//   speaks them all). attach answers 404.
+//   speaks them all).
 //
 // Agents are verified as kube-apiserver verifies kubelets: against a CA when one is
 // given (agentCA, --kubelet-certificate-authority; `up` issues every agent's
@@ -76,7 +76,7 @@ const agentTLS = (o: PodProxyOptions): { rejectUnauthorized: boolean; ca?: strin
 const unreachable = (t: AgentTarget, e: Error): StatusError =>
   new StatusError(502, 'ServiceUnavailable', `error dialing the node agent at ${t.host}:${t.port}: ${e.message}`);
 
-/** The non-upgrade path (setPodStreamHandler): pods/log, and exec without an upgrade. */
+/** The non-upgrade path (setPodStreamHandler): pods/log, and exec/attach/portforward without an upgrade. */
 export const podStreamHandler: SubresourceHandler = async (ctx, _r, ns, name, method) => {
   const o = byStore.get(ctx.store);
   if (!o) throw Errors.internal('the pod proxy is not attached to this server');
@@ -139,7 +139,6 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
     const m = UPGRADE_PATH.exec(url.pathname);
     if (!m) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     const [ns, name, sub] = [decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3]];
-    if (sub === 'attach') throw new StatusError(404, 'NotFound', `pods/${sub} is not supported by this server yet`, { name, kind: 'pods' });
     const t = resolveTarget(o.store, ns, name, sub, url.search);
     const upstream: TLSSocket = tlsConnect({ host: t.host, port: t.port, ...agentTLS(o) });
     let connected = false;
@@ -166,7 +165,7 @@ function onUpgrade(o: PodProxyOptions, req: IncomingMessage, socket: Duplex, hea
 
 /**
  * Attaches the pod proxy to one of the API server's HTTPS servers: handles upgrades
- * (exec) on it and installs the log/exec stream handler for this store.
+ * (exec, attach, portforward) on it and installs the log/exec stream handler for this store.
  */
 export function attachPodProxy(server: HttpsServer | HttpServer, o: PodProxyOptions): void {
   byStore.set(o.store, o);

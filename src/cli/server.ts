@@ -17,7 +17,7 @@ Flags:
   --node-monitor-grace-period DUR  Silence after which a node's status turns Unknown and its pods stop being Ready (default: 50s)
   --kubelet-certificate-authority FILE
                                    PEM CA that node agents' serving certificates must chain to, for
-                                   logs, exec and port-forward (default: agents are not verified)
+                                   logs, exec, attach and port-forward (default: agents are not verified)
   --no-controllers                 Serve the API only; run no controllers
   -h, --help                       Show this help
 `;

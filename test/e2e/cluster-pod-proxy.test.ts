@@ -1,4 +1,4 @@
-// pods/log, pods/exec and pods/portforward through the API server's pod proxy, against a fake node
+// pods/log, exec, attach and portforward through the API server's pod proxy, against a fake node
 // agent on loopback (no root needed): the real kubectl logs -f and exec (WebSocket
 // v5.channel.k8s.io) go API server → agent byte for byte; errors are Status objects.
 import { describe, it, before, after } from 'node:test';
@@ -140,7 +140,7 @@ describe('pod proxy (log, exec) to a fake agent', () => {
     assert.match(ex2.stderr, /error dialing the node agent|502|Bad Gateway/);
   });
 
-  it('rejects unauthenticated upgrades, answers 404 for attach, and passes a portforward upgrade to the agent', async () => {
+  it('rejects unauthenticated upgrades and passes attach and portforward upgrades to the agent', async () => {
     const tls = await import('node:tls');
     const url = new URL(srv.url);
     const ask = (path: string, auth: boolean): Promise<string> => new Promise((resolve, reject) => {
@@ -153,7 +153,8 @@ describe('pod proxy (log, exec) to a fake agent', () => {
       s.on('error', reject);
     });
     assert.match(await ask('/api/v1/namespaces/default/pods/web/exec?command=x', false), /^HTTP\/1.1 401/);
-    assert.match(await ask('/api/v1/namespaces/default/pods/web/attach', true), /^HTTP\/1.1 404/);
+    assert.match(await ask('/api/v1/namespaces/default/pods/web/attach?stdout=true', true), /^HTTP\/1.1 101/);
+    assert.ok(seen.some((x) => x.path === '/pods/default/web/attach?stdout=true'), JSON.stringify(seen));
     assert.match(await ask('/api/v1/namespaces/default/pods/web/portforward?ports=80', true), /^HTTP\/1.1 101/);
     const forwarded = seen.find((x) => x.path.startsWith('/pods/default/web/portforward'));
     assert.equal(forwarded?.path, '/pods/default/web/portforward?ports=80');

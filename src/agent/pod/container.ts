@@ -14,6 +14,7 @@ import type { ProbeExecutor } from './probe-exec.js';
 import { shouldRestart, terminatedReason, type ContainerRuntime } from './status.js';
 import type { ContainerTarget, Identity, PodPlacement } from '../runtime/argv.js';
 import type { ServeRequest, StandinService } from '../standin/host-client.js';
+import { AttachPoint } from './attach-point.js';
 
 export interface Launch {
   /** The program, as the container's user. */
@@ -51,6 +52,7 @@ export class ContainerRunner {
   readonly rt: ContainerRuntime;
   attempt = 0;
   private handle: ProcessHandle | undefined;
+  private attachable: AttachPoint | undefined;
   private launched: Launch | undefined;
   private terminating = false;
   private timers: NodeJS.Timeout[] = [];
@@ -99,6 +101,11 @@ export class ContainerRunner {
     const t = this.target;
     if (t?.pod.podEtc === false) this.host.podEtc();
     return t;
+  }
+
+  /** The running process for attach, or undefined. */
+  attachPoint(): AttachPoint | undefined {
+    return this.isRunning() && this.handle && !this.reaped.has(this.handle) ? this.attachable : undefined;
   }
 
   isRunning(): boolean {
@@ -164,10 +171,11 @@ export class ContainerRunner {
   /** Starts the container's process; returns its log file. */
   private run(l: Launch, id: string): string {
     if (this.spec.workingDir) mkdirSync(this.spec.workingDir, { recursive: true });
-    this.handle = this.host.runner.start({ argv: l.argv, pod: l.pod, env: l.env, cwd: this.spec.workingDir, nice: l.nice });
+    this.handle = this.host.runner.start({ argv: l.argv, pod: l.pod, env: l.env, cwd: this.spec.workingDir, nice: l.nice, stdin: this.spec.stdin === true });
     const h = this.handle;
     const log = logPath(this.host.logPrefix, this.spec.name, this.attempt);
     const logs = captureLogs(log, h.stdout, h.stderr);
+    this.attachable = new AttachPoint(h, this.spec);
     // As the kubelet keeps one dead container per container: this start's log and the one before
     // (`--previous`), not every restart's since the pod began.
     if (this.attempt >= 2) rmSync(logPath(this.host.logPrefix, this.spec.name, this.attempt - 2), { force: true });

@@ -12,7 +12,7 @@ import type { NetNS } from '../net/netns.js';
 import { gatewayIP, type Cidr } from '../net/cidr.js';
 import { netnsPath, podNetnsName, podVethName, BRIDGE } from '../net/names.js';
 import type { ProcessRunner } from '../runtime/process.js';
-import { asUser, identityOf } from '../runtime/argv.js';
+import { asUser, identityOf, withTty } from '../runtime/argv.js';
 import type { Backoff } from './backoff.js';
 import { containerProgram, STANDIN_HOLDER } from './command.js';
 import { ContainerRunner, type Launch } from './container.js';
@@ -210,7 +210,9 @@ export class PodWorker {
     const argv = prog.kind === 'exec' ? prog.argv : standinHolder();
     // A stand-in's holder reads no file: it needs no view of the pod's resolv.conf and hosts.
     const pod = { netns: this.netnsName, hostname, podEtc: prog.kind === 'exec' };
-    return { argv: asUser(identity, argv), pod, env, identity, nice: containerNice(spec), standin };
+    // tty: true (kubectl run -it) gives the program a terminal, as a runtime allocates one.
+    const user = asUser(identity, argv);
+    return { argv: spec.tty === true && prog.kind === 'exec' ? withTty(user) : user, pod, env, identity, nice: containerNice(spec), standin };
   }
 
   /** A newer copy of the pod from the informer. */

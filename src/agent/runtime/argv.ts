@@ -53,6 +53,9 @@ export const asUser = (id: Identity, argv: string[]): string[] => [...setpriv(id
 
 export const shellQuote = (s: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+/** argv with a pseudo-terminal of its own: `script` runs it on one and passes its exit code through. */
+export const withTty = (argv: string[]): string[] => ['script', '-qfec', argv.map(shellQuote).join(' '), '/dev/null'];
+
 /** A running container: its main process and where it was placed. */
 export interface ContainerTarget {
   pid: number;
@@ -67,7 +70,7 @@ export interface ContainerTarget {
  */
 export function execArgv(target: ContainerTarget, id: Identity, argv: string[], tty = false): string[] {
   const inner = [...setpriv(id), ...argv];
-  const cmd = tty ? ['script', '-qfec', inner.map(shellQuote).join(' '), '/dev/null'] : inner;
+  const cmd = tty ? withTty(inner) : inner;
   const pid = String(target.pid);
   return target.pod.podEtc === false
     ? ['ip', 'netns', 'exec', target.pod.netns, 'nsenter', '-t', pid, '-u', '--', ...cmd]

@@ -3,29 +3,22 @@
 // directly. tty uses `script` for a pseudo-terminal; resizes are not applied.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { ProcessRunner } from '../runtime/process.js';
 import { exitCodeOf } from '../runtime/process.js';
 import { execArgv } from '../runtime/argv.js';
 import type { ContainerRunner } from '../pod/container.js';
-import { ERROR, STDERR, STDIN, STDOUT, decodeFrame, encodeFrame, exitStatus, failureStatus, parseExecQuery, selectProtocol } from './channel.js';
-
-const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => selectProtocol(offered) ?? false });
+import { STDERR, STDIN, STDOUT, decodeFrame, encodeFrame, exitStatus, failureStatus, parseExecQuery } from './channel.js';
+import { announceStreams, channelWss, sendStatus } from './channel-ws.js';
 
 export function handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams, container: ContainerRunner | undefined, runner: ProcessRunner): void {
-  wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, q, container, runner));
-}
-
-function sendStatus(ws: WebSocket, status: Record<string, unknown>): void {
-  ws.send(Buffer.from(encodeFrame(ERROR, Buffer.from(JSON.stringify(status)))));
-  ws.close(1000);
+  channelWss.handleUpgrade(req, socket, head, (ws) => runExec(ws, q, container, runner));
 }
 
 function runExec(ws: WebSocket, q: URLSearchParams, container: ContainerRunner | undefined, runner: ProcessRunner): void {
   const o = parseExecQuery(q);
   const protocol = ws.protocol;
-  // The first (empty) message on the lowest writable channel tells the client the streams are up.
-  ws.send(Buffer.from([o.stdout ? STDOUT : o.stderr ? STDERR : ERROR]));
+  announceStreams(ws, o);
   const target = container?.execTarget();
   if (!container || !target) return sendStatus(ws, failureStatus(`container ${o.container ?? ''} is not running`));
   if (!o.command.length) return sendStatus(ws, failureStatus('you must specify at least one command for the container'));

@@ -1,5 +1,5 @@
-// The agent's kubelet-style HTTPS endpoint on the node IP: container logs, exec
-// and port-forward, for the API server to proxy to. Callers must present the bearer token
+// The agent's kubelet-style HTTPS endpoint on the node IP: container logs, exec,
+// attach and port-forward, for the API server to proxy to. Callers must present the bearer token
 // of the agent's own kubeconfig.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { parseLogQuery } from '../runtime/logfmt.js';
 import type { PodManager } from '../pod/manager.js';
 import type { PodWorker } from '../pod/worker.js';
 import { handleExec } from './exec.js';
+import { handleAttach } from './attach.js';
 import { handlePortForward } from './portforward.js';
 import { connectInNetns } from '../net/netns-connect.js';
 import { netnsPath } from '../net/names.js';
@@ -28,13 +29,15 @@ export interface KubeletServerOptions {
 
 const authorized = (req: IncomingMessage, token: string): boolean => hasValidBearerToken(req, new Set([token]));
 
-type Verb = 'log' | 'exec' | 'portforward';
+const VERBS = ['log', 'exec', 'attach', 'portforward'] as const;
+type Verb = typeof VERBS[number];
+const KUBELET_PATHS: Record<string, Verb> = { containerLogs: 'log', exec: 'exec', attach: 'attach' };
 
-/** /pods/ns/name/{log,exec,portforward} and the kubelet's /containerLogs|/exec/ns/name/container and /portForward/ns/name. */
+/** /pods/ns/name/{log,exec,attach,portforward} and the kubelet's /{containerLogs,exec,attach}/ns/name/container and /portForward/ns/name. */
 export function route(pathname: string): { verb: Verb; ns: string; pod: string; container?: string } | undefined {
   const p = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (p[0] === 'pods' && p.length === 4 && (p[3] === 'log' || p[3] === 'exec' || p[3] === 'portforward')) return { verb: p[3], ns: p[1], pod: p[2] };
-  if ((p[0] === 'containerLogs' || p[0] === 'exec') && p.length === 4) return { verb: p[0] === 'exec' ? 'exec' : 'log', ns: p[1], pod: p[2], container: p[3] };
+  if (p[0] === 'pods' && p.length === 4 && (VERBS as readonly string[]).includes(p[3])) return { verb: p[3] as Verb, ns: p[1], pod: p[2] };
+  if (KUBELET_PATHS[p[0]] && p.length === 4) return { verb: KUBELET_PATHS[p[0]], ns: p[1], pod: p[2], container: p[3] };
   if (p[0] === 'portForward' && p.length === 3) return { verb: 'portforward', ns: p[1], pod: p[2] };
   return undefined;
 }
@@ -68,7 +71,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ ser
     if (!r) return status(res, 404, 'NotFound', `no handler for ${url.pathname}`);
     const w = o.pods.find(r.ns, r.pod);
     if (!w) return status(res, 404, 'NotFound', `pod ${r.ns}/${r.pod} not found on this node`);
-    if (r.verb === 'exec') return status(res, 400, 'BadRequest', 'exec needs a WebSocket upgrade (v5.channel.k8s.io)');
+    if (r.verb === 'exec' || r.verb === 'attach') return status(res, 400, 'BadRequest', `${r.verb} needs a WebSocket upgrade (v5.channel.k8s.io)`);
     if (r.verb === 'portforward') return status(res, 400, 'BadRequest', 'port-forward needs an upgrade (SPDY/3.1 or WebSocket)');
     serveLogs(w, url.searchParams, r.container, res).catch((e) => { if (!res.headersSent) status(res, 500, 'InternalError', (e as Error).message); else res.destroy(); });
   });
@@ -85,6 +88,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ ser
       return handlePortForward(req, socket, head, url.searchParams, { sandbox: w.netnsName, uid: w.uid, connect: (port) => connectInNetns(nsPath, port) });
     }
     const containerName = r.container ?? url.searchParams.get('container') ?? undefined;
+    if (r.verb === 'attach') return handleAttach(req, socket, head, url.searchParams, w.findContainer(containerName));
     handleExec(req, socket, head, url.searchParams, w.findContainer(containerName), o.runner);
   });
   await new Promise<void>((resolve, reject) => {

@@ -28,6 +28,7 @@ export const servedResources: ResourceInfo[] = [
     group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, subresources: [
       status,
       { name: 'log', shape: 'log' },
+      { name: 'attach', shape: 'connect' },
       { name: 'exec', shape: 'connect' },
       { name: 'portforward', shape: 'connect' },
       { name: 'binding', shape: 'create', kind: { group: '', version: 'v1', kind: 'Binding' } },

@@ -106,5 +106,6 @@ export const subresourceHandlers: Record<string, SubresourceHandler> = {
   finalize,
   log: (...a) => podStreamHandler(...a),
   exec: (...a) => podStreamHandler(...a),
+  attach: (...a) => podStreamHandler(...a),
   portforward: (...a) => podStreamHandler(...a),
 };

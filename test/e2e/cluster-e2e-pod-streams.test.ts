@@ -1,5 +1,8 @@
-// Port forwarding end to end (root, real namespaces) on `kubesvc up --nodes 2`:
-// the real kubectl port-forward over its default WebSocket-tunnelled SPDY and
+// Attach and port forwarding end to end (root, real namespaces) on `kubesvc up
+// --nodes 2`. Attach: `kubectl run -i --rm` feeds a shell and gets its exit code,
+// `-it` gives it a terminal, `kubectl attach` joins a running process's output
+// from now on and leaves it running, stdinOnce closes stdin when the first attach
+// leaves. Port-forward: the real kubectl port-forward over its default WebSocket-tunnelled SPDY and
 // over plain SPDY, and @kubernetes/client-node's v4 WebSocket channels, reach a
 // server that listens on the pod's loopback only; bytes survive both ways with
 // half-close, connections run in parallel, and a closed port is reported as the
@@ -12,7 +15,9 @@ import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { KUBECTL } from '../support/kubectl.js';
-import { clientPod, clusterSkip, deployment, readyPods, replies, service, standinSpec, startTestCluster, destroyCluster, waitUntil, type TestCluster } from '../support/cluster-harness.js';
+import {
+  clientPod, clusterSkip, deployment, readyPods, replies, run, service, standinSpec, startTestCluster, destroyCluster, waitUntil, type TestCluster,
+} from '../support/cluster-harness.js';
 
 const ECHO_PORT = 7000;
 /** Echoes every connection on the pod's 127.0.0.1 only, so a pod-IP connection could not reach it. */
@@ -57,7 +62,7 @@ function roundTrip(port: number, data: Buffer): Promise<Buffer> {
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-describe('kubesvc up: port-forward end to end', { skip: clusterSkip, timeout: 180_000 }, () => {
+describe('kubesvc up: attach and port-forward end to end', { skip: clusterSkip, timeout: 240_000 }, () => {
   let c: TestCluster;
   const forwards: Forward[] = [];
 
@@ -78,6 +83,52 @@ describe('kubesvc up: port-forward end to end', { skip: clusterSkip, timeout: 18
   after(async () => {
     for (const f of forwards) await stop(f);
     await destroyCluster(c);
+  });
+
+  const kubectl = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) =>
+    run([KUBECTL, '--kubeconfig', c.kubeconfig, ...args], { timeoutMs: 30_000, ...opts });
+
+  it('kubectl run -i --rm feeds a shell its stdin, prints its output, returns its exit code and deletes the pod', async () => {
+    const r = await kubectl(['run', 'sh1', '--rm', '-i', '--restart=Never', '--image=busybox', '--', 'sh'], { input: 'echo hello-from-$HOSTNAME\nexit 3\n' });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /^hello-from-sh1$/m, r.stdout);
+    assert.match(r.stdout + r.stderr, /pod "sh1" deleted/);
+  });
+
+  it('kubectl run -it gives the shell a terminal (under `script`, so kubectl has one too)', async () => {
+    const cmd = `${KUBECTL} --kubeconfig ${c.kubeconfig} run tty1 --rm -it --restart=Never --image=busybox -- sh`;
+    // Input waits until the attach is up: a terminal's input typed earlier would reach no one.
+    const feed = `sleep 3; printf 'echo sum-$((6*7))\\r'; sleep 0.5; printf 'tty; exit\\r'; sleep 2`;
+    const r = await run(['sh', '-c', `(${feed}) | script -qfec '${cmd}' /dev/null`], { timeoutMs: 40_000 });
+    const out = r.stdout.replace(/\r/g, '');
+    assert.match(out, /^sum-42$/m, out);
+    assert.match(out, /^\/dev\/pts\/\d+$/m, out);
+  });
+
+  it('kubectl attach joins a running process\'s stdout and stderr from now on, and leaves it running', async () => {
+    await c.apply(clientPod('ticker', ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; echo tock-$i >&2; sleep 0.2; done']));
+    await readyPods(c, 'role=client', 2);
+    await waitUntil('ticks in the log', async () => /tick-5/.test(await c.k(['logs', 'ticker'])), 15_000, 100);
+    const r = await kubectl(['attach', 'ticker'], { timeoutMs: 1500 });
+    const ticks = [...r.stdout.matchAll(/^tick-(\d+)$/gm)].map((m) => Number(m[1]));
+    assert.ok(ticks.length >= 2, r.stdout);
+    assert.ok(ticks[0] > 5, `attach replays no history: first tick ${ticks[0]}`);
+    assert.match(r.stderr, /^tock-\d+$/m, r.stderr);
+    assert.doesNotMatch(r.stdout, /tock/, 'stderr stays on stderr without a tty');
+    const [ticker] = (await readyPods(c, 'role=client', 2)).filter((p) => p.name === 'ticker');
+    assert.equal(ticker.restarts, 0);
+  });
+
+  it('stdinOnce: the first attach\'s end of input closes the process\'s stdin, so cat finishes with what it was given', async () => {
+    await c.apply({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cat1', labels: { role: 'cat' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['cat'], stdin: true, stdinOnce: true }] },
+    });
+    await readyPods(c, 'role=cat', 1);
+    const r = await kubectl(['attach', '-i', 'cat1'], { input: 'fed through attach\n' });
+    assert.equal(r.code, 0, r.stderr);
+    await waitUntil('cat1 Succeeded', async () => (await c.k(['get', 'pod', 'cat1', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded', 15_000, 100);
+    assert.equal((await c.k(['logs', 'cat1'])).trim(), 'fed through attach');
   });
 
   for (const [mode, env] of [['WebSocket-tunnelled SPDY (kubectl\'s default)', {}], ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
