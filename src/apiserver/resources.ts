@@ -60,6 +60,7 @@ export const resources: ResourceDef[] = [
   def({ group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
     tracksGeneration: true, subresources: [status('ReplicaSet'), scale] }),
   def({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true }),
+  def({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true }),
 ];
 
 export const VERBS_ALL = VERBS;

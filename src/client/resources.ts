@@ -18,6 +18,7 @@ export const Events = ref('', 'v1', 'events', 'Event');
 export const Deployments = ref('apps', 'v1', 'deployments', 'Deployment');
 export const ReplicaSets = ref('apps', 'v1', 'replicasets', 'ReplicaSet');
 export const EndpointSlices = ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice');
+export const Leases = ref('coordination.k8s.io', 'v1', 'leases', 'Lease');
 
 export const apiVersionOfRef = (r: ResourceRef): string => (r.group ? `${r.group}/${r.version}` : r.version);
 

@@ -6,6 +6,7 @@ import { deploymentPrinter } from './deployments.js';
 import { endpointsPrinter } from './endpoints.js';
 import { endpointSlicePrinter } from './endpointslices.js';
 import { eventPrinter } from './events.js';
+import { leasePrinter } from './leases.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
@@ -23,6 +24,7 @@ export const printers: Record<string, TablePrinter> = Object.assign(Object.creat
   deployments: deploymentPrinter,
   replicasets: replicaSetPrinter,
   endpointslices: endpointSlicePrinter,
+  leases: leasePrinter,
 });
 
 export const printerFor = (resource: string): TablePrinter =>

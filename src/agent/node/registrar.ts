@@ -1,4 +1,4 @@
-// Registers the Node and heartbeats its status every 10 s, as the kubelet does.
+// Registers the Node and heartbeats its status and its Lease every 10 s, as the kubelet does.
 import { readFileSync } from 'node:fs';
 import { arch, cpus, release, totalmem } from 'node:os';
 import type { RestClient } from '../../client/rest.js';
@@ -6,6 +6,7 @@ import { isAlreadyExistsError, isNotFoundError } from '../../client/rest.js';
 import { Nodes, resourcePath } from '../../client/resources.js';
 import { rfc3339 } from '../../util/time.js';
 import { nodeObject, nodeStatus, type HostInfo, type NodeParams } from './object.js';
+import { renewNodeLease } from './lease.js';
 
 const read = (p: string): string => { try { return readFileSync(p, 'utf8').trim(); } catch { return ''; } };
 
@@ -36,6 +37,7 @@ export class NodeRegistrar {
   async register(): Promise<void> {
     try {
       this.last = await this.client.create(resourcePath(Nodes), nodeObject(this.p, this.host, rfc3339()));
+      await this.renewLease();
     } catch (e) {
       if (!isAlreadyExistsError(e)) throw e;
       const cur = await this.client.get(resourcePath(Nodes, undefined, this.p.nodeName));
@@ -55,6 +57,11 @@ export class NodeRegistrar {
       if (isNotFoundError(e)) await this.register();
       else throw e;
     }
+    await this.renewLease();
+  }
+
+  private renewLease(): Promise<void> {
+    return renewNodeLease(this.client, { name: this.p.nodeName, uid: this.last?.metadata?.uid ?? '' });
   }
 
   startHeartbeat(): void {

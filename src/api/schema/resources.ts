@@ -40,6 +40,7 @@ export const servedResources: ResourceInfo[] = [
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, subresources: [status, scale] },
   { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, subresources: [status, scale] },
   { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, subresources: [] },
+  { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true, subresources: [] },
 ];
 
 /** 'api/v1' for the core group, 'apis/<group>/<version>' otherwise: the /openapi/v3 index keys. */
@@ -51,5 +52,6 @@ export const servedGroupVersions: { group: string; version: string }[] = [
   { group: '', version: 'v1' },
   { group: 'apps', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
+  { group: 'coordination.k8s.io', version: 'v1' },
   { group: 'autoscaling', version: 'v1' },
 ];

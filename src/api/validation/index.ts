@@ -11,6 +11,7 @@ import { validateNodeCreate, validateNodeUpdate } from './node.js';
 import { validateEndpointsCreate, validateEndpointsUpdate } from './endpoints.js';
 import { validateEndpointSliceCreate, validateEndpointSliceUpdate } from './endpointslice.js';
 import { validateEventCreate, validateEventUpdate } from './event.js';
+import { validateLeaseCreate, validateLeaseUpdate } from './lease.js';
 import { nameRuleFor, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 
 export interface ResourceValidator {
@@ -29,6 +30,7 @@ const validators = new Map<string, ResourceValidator>([
   ['endpoints', { create: validateEndpointsCreate, update: validateEndpointsUpdate }],
   ['endpointslices', { create: validateEndpointSliceCreate, update: validateEndpointSliceUpdate }],
   ['events', { create: validateEventCreate, update: validateEventUpdate }],
+  ['leases', { create: validateLeaseCreate, update: validateLeaseUpdate }],
 ]);
 
 /** Adds or replaces the validator of a resource (e.g. 'services'). */

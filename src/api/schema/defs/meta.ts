@@ -10,6 +10,7 @@ const CORE_GROUPS = [
   { group: 'apps', version: 'v1' },
   { group: 'autoscaling', version: 'v1' },
   { group: 'discovery.k8s.io', version: 'v1' },
+  { group: 'coordination.k8s.io', version: 'v1' },
 ];
 
 export const metaDefs: SchemaMap = {

@@ -1,7 +1,7 @@
-// Protobuf field numbers of the apps/v1, autoscaling/v1 and discovery.k8s.io/v1 messages.
+// Protobuf field numbers of the apps/v1, autoscaling/v1, discovery.k8s.io/v1 and coordination.k8s.io/v1 messages.
 // Taken from the descriptors registered in the kubectl 1.32 binary; grammar in ../table.ts.
 
-import { APPS, AUTOSCALING, DISCOVERY } from '../../../api/schema/build.js';
+import { APPS, AUTOSCALING, COORDINATION, DISCOVERY } from '../../../api/schema/build.js';
 
 export const appsFields: Record<string, string> = {
   [APPS + 'Deployment']: 'metadata=1 spec=2 status=3',
@@ -23,4 +23,6 @@ export const appsFields: Record<string, string> = {
   [DISCOVERY + 'EndpointHints']: 'forZones=1',
   [DISCOVERY + 'ForZone']: 'name=1',
   [DISCOVERY + 'EndpointPort']: 'name=1* protocol=2* port=3* appProtocol=4*',
+  [COORDINATION + 'Lease']: 'metadata=1 spec=2',
+  [COORDINATION + 'LeaseSpec']: 'holderIdentity=1* leaseDurationSeconds=2* acquireTime=3 renewTime=4 leaseTransitions=5* strategy=6* preferredHolder=7*',
 };
