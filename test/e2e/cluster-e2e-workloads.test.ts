@@ -2,7 +2,7 @@
 // Deployment of the stand-in image, a client pod, and everything a user sees of pods:
 // distinct IPs on both nodes reachable from the client, logs, service environment
 // variables, a readiness probe that flips, a killed process that restarts, a deleted
-// pod replaced by its ReplicaSet, and Ctrl-C leaving nothing behind.
+// pod replaced by its ReplicaSet, init containers in order, and Ctrl-C leaving nothing behind.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -202,6 +202,43 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     assert.equal(replies(got.stdout)[0]?.pod, fresh[0].name, `the Ready replacement does not answer from the client pod${reused ? ' (it reuses the deleted pod\'s IP)' : ''}: ${got.stdout} ${got.stderr}`);
     const rs = JSON.parse(await c.k(['get', 'rs', rsOf(gone), '-o', 'json']));
     assert.equal(rs.status.readyReplicas, 3, JSON.stringify(rs.status));
+  });
+
+  it('init containers run one after another to completion before the regular container; a failing one under Never fails the pod', async () => {
+    const trail = `/tmp/kubesvc-e2e-${c.name}-init`;
+    rmSync(trail, { force: true });
+    try {
+      const step = (name: string, script: string): Record<string, unknown> => ({ name, image: 'busybox', command: ['sh', '-c', script] });
+      await c.apply({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'inits', labels: { app: 'inits' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          initContainers: [step('first', `sleep 1; echo first >> ${trail}; echo first-ran`), step('second', `echo second >> ${trail}`)],
+          containers: [step('main', `cat ${trail}; exec sleep 3600`)],
+        },
+      });
+      const early = await c.k(['get', 'pod', 'inits', '--no-headers']);
+      assert.match(early, /^inits\s+0\/1\s+(Init:0\/2|Init:1\/2|PodInitializing|Pending)\s/, early);
+      const [p] = await readyPods(c, 'app=inits', 1, 30_000);
+      assert.deepEqual(p.raw.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.exitCode]), [['first', 0], ['second', 0]]);
+      assert.equal(p.raw.status.conditions.find((x: any) => x.type === 'Initialized').status, 'True');
+      assert.equal((await c.k(['logs', 'inits'])).trim(), 'first\nsecond', 'main started after both, in order');
+      assert.equal((await c.k(['logs', 'inits', '-c', 'first'])).trim(), 'first-ran');
+      await c.apply({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'init-fails', labels: { app: 'init-fails' } },
+        spec: { restartPolicy: 'Never', initContainers: [step('broken', 'exit 3')], containers: [step('main', 'sleep 3600')] },
+      });
+      const failed = await waitUntil('init-fails Failed', async () => {
+        const [q] = await pods(c, 'app=init-fails');
+        return q?.phase === 'Failed' ? q : undefined;
+      }, 20_000);
+      assert.equal(failed.raw.status.initContainerStatuses[0].state.terminated.exitCode, 3);
+      assert.equal(failed.raw.status.containerStatuses[0].state.waiting?.reason, 'PodInitializing', 'the regular container never started');
+      assert.match(await c.k(['get', 'pod', 'init-fails', '--no-headers']), /^init-fails\s+0\/1\s+Init:Error\s/);
+    } finally {
+      rmSync(trail, { force: true });
+      await c.k(['delete', 'pod', 'inits', 'init-fails', '--wait=false']).catch(() => undefined);
+    }
   });
 
   it('Ctrl-C (SIGINT) removes every namespace, link, route, nft table and process of the cluster', async (t) => {

@@ -48,6 +48,45 @@ describe('computePodStatus', () => {
   });
 });
 
+describe('computePodStatus with init containers', () => {
+  const base = { hostIP: '172.30.0.11', startTime: T0, sandboxReady: true, now: T0 };
+  const pod = (restartPolicy = 'Always', sidecar = false) => ({
+    spec: { restartPolicy, initContainers: [{ name: 'i1' }, { name: 'i2', ...(sidecar ? { restartPolicy: 'Always' } : {}) }], containers: [{ name: 'a' }] }, status: {} as any,
+  });
+  const cond = (s: any, type: string) => s.conditions.find((c: any) => c.type === type);
+  const failedOnce = (name: string) => waiting(name, 'CrashLoopBackOff', { terminated: { exitCode: 1, reason: 'Error', startedAt: T0, finishedAt: T0 } });
+
+  it('while the first runs: Pending, not Initialized (the incomplete ones named), regular containers PodInitializing', () => {
+    const s: any = computePodStatus(pod(), { ...base, initContainers: [running('i1'), waiting('i2', 'PodInitializing')], containers: [waiting('a', 'PodInitializing')] });
+    assert.equal(s.phase, 'Pending');
+    assert.deepEqual([cond(s, 'Initialized').status, cond(s, 'Initialized').reason, cond(s, 'Initialized').message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [i1 i2]']);
+    assert.deepEqual(s.initContainerStatuses.map((c: any) => c.name), ['i1', 'i2']);
+    assert.equal(s.containerStatuses[0].state.waiting.reason, 'PodInitializing');
+    assert.equal(s.initContainerStatuses[0].ready, false, 'a running init container is not Ready');
+  });
+
+  it('all completed: Initialized, and the phase is the regular containers\'', () => {
+    const s: any = computePodStatus(pod(), { ...base, initContainers: [term('i1', 0), term('i2', 0)], containers: [running('a')] });
+    assert.equal(s.phase, 'Running');
+    assert.equal(cond(s, 'Initialized').status, 'True');
+    assert.equal(cond(s, 'Ready').status, 'True');
+  });
+
+  it('a failed init container: Failed under restartPolicy Never, Pending (restarting) otherwise', () => {
+    const never: any = computePodStatus(pod('Never'), { ...base, initContainers: [term('i1', 2), waiting('i2', 'PodInitializing')], containers: [waiting('a', 'PodInitializing')] });
+    assert.equal(never.phase, 'Failed');
+    const always: any = computePodStatus(pod('Always'), { ...base, initContainers: [failedOnce('i1'), waiting('i2', 'PodInitializing')], containers: [waiting('a', 'PodInitializing')] });
+    assert.equal(always.phase, 'Pending');
+  });
+
+  it('a sidecar counts as initialized once started and takes part in readiness', () => {
+    const s: any = computePodStatus(pod('Always', true), { ...base, initContainers: [term('i1', 0), running('i2', false)], containers: [running('a')] });
+    assert.equal(s.phase, 'Running');
+    assert.equal(cond(s, 'Initialized').status, 'True');
+    assert.deepEqual([cond(s, 'Ready').status, cond(s, 'Ready').message], ['False', 'containers with unready status: [i2]']);
+  });
+});
+
 describe('CrashLoopBackOff', () => {
   it('restarts at once, then waits 10s, 20s, 40s … capped at 5m, and forgets after 10m quiet', () => {
     const b = new Backoff();

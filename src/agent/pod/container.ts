@@ -53,6 +53,7 @@ export class ContainerRunner {
   attempt = 0;
   private handle: ProcessHandle | undefined;
   private attachable: AttachPoint | undefined;
+  private everStarted = false;
   private launched: Launch | undefined;
   private terminating = false;
   private timers: NodeJS.Timeout[] = [];
@@ -127,8 +128,14 @@ export class ContainerRunner {
     return `${this.host.podRef()}/${this.spec.name}`;
   }
 
+  /** Whether start() ran at least once (an init container is started once, then restarts on its own). */
+  get tried(): boolean {
+    return this.everStarted;
+  }
+
   start(): void {
     if (this.terminating) return;
+    this.everStarted = true;
     let l: Launch;
     try {
       l = this.host.launch(this.spec);

@@ -19,11 +19,39 @@ export interface ContainerRuntime {
 
 export interface PodStatusInput {
   containers: ContainerRuntime[];
+  /** In spec order; absent or empty for a pod without init containers. */
+  initContainers?: ContainerRuntime[];
   podIP?: string;
   hostIP: string;
   startTime?: string;
   sandboxReady: boolean;
   now: string;
+}
+
+/** A sidecar: an init container with restartPolicy Always, which runs beside the regular ones. */
+export const isSidecar = (spec: any): boolean => spec?.restartPolicy === 'Always';
+
+/** Whether an init container finished its work: exited 0 (a sidecar: started). */
+export function initDone(c: ContainerRuntime, sidecar: boolean): boolean {
+  if (sidecar) return c.started;
+  return 'terminated' in c.state && c.state.terminated.exitCode === 0;
+}
+
+/**
+ * Init containers' part of getPhase: failed (one failed and restartPolicy is Never)
+ * or pending (one has yet to complete). Sidecars do not count.
+ */
+function initPhase(restartPolicy: string, inits: { rt: ContainerRuntime; sidecar: boolean }[]): 'failed' | 'pending' | undefined {
+  let pending = 0, failed = 0;
+  for (const { rt, sidecar } of inits) {
+    if (sidecar) continue;
+    if ('running' in rt.state) pending++;
+    else if ('terminated' in rt.state) { if (rt.state.terminated.exitCode !== 0) failed++; }
+    else if ('terminated' in rt.lastState) { if (rt.lastState.terminated.exitCode !== 0) failed++; }
+    else pending++;
+  }
+  if (failed > 0 && restartPolicy === 'Never') return 'failed';
+  return pending > 0 || failed > 0 ? 'pending' : undefined;
 }
 
 /** pkg/kubelet getPhase: a waiting container that never ran keeps the pod Pending. */
@@ -101,15 +129,24 @@ function containerStatus(c: ContainerRuntime): Record<string, unknown> {
 
 export function computePodStatus(pod: { spec?: any; status?: any }, input: PodStatusInput): Record<string, unknown> {
   const prev = pod.status?.conditions;
-  const phase = podPhase(pod.spec?.restartPolicy ?? 'Always', input.containers);
+  const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
+  const initSpecs: any[] = pod.spec?.initContainers ?? [];
+  const inits = (input.initContainers ?? []).map((rt, i) => ({ rt, sidecar: isSidecar(initSpecs[i]) }));
+  const init = initPhase(restartPolicy, inits);
+  const regularStarted = input.containers.some((c) => !('waiting' in c.state) || 'terminated' in c.lastState);
+  const phase = init === 'failed' ? 'Failed' : init === 'pending' && !regularStarted ? 'Pending' : podPhase(restartPolicy, input.containers);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
-  const unready = input.containers.filter((c) => !c.ready).map((c) => c.name);
+  const incomplete = inits.filter((x) => !initDone(x.rt, x.sidecar)).map((x) => x.rt.name);
+  const initialized = incomplete.length === 0 || regularStarted;
+  // Sidecars are part of readiness as the regular containers are.
+  const readiness = [...inits.filter((x) => x.sidecar).map((x) => x.rt), ...input.containers];
+  const unready = readiness.filter((c) => !c.ready).map((c) => c.name);
   const allReady = unready.length === 0 && input.containers.length > 0;
   const notReadyMsg = `containers with unready status: [${unready.join(' ')}]`;
   const reason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const conditions = [
     condition(prev, input.now, 'PodReadyToStartContainers', input.sandboxReady),
-    condition(prev, input.now, 'Initialized', true),
+    condition(prev, input.now, 'Initialized', initialized, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
     condition(prev, input.now, 'Ready', allReady && !terminal, reason, terminal ? undefined : notReadyMsg),
     condition(prev, input.now, 'ContainersReady', allReady && !terminal, reason, terminal ? undefined : notReadyMsg),
     condition(prev, input.now, 'PodScheduled', true),
@@ -121,6 +158,8 @@ export function computePodStatus(pod: { spec?: any; status?: any }, input: PodSt
     hostIPs: [{ ip: input.hostIP }],
     ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
     ...(input.startTime ? { startTime: input.startTime } : {}),
+    // A regular init container is never Ready: it has a job to finish, not traffic to serve.
+    ...(inits.length ? { initContainerStatuses: inits.map((x) => ({ ...containerStatus(x.rt), ...(x.sidecar ? {} : { ready: false }) })) } : {}),
     containerStatuses: input.containers.map(containerStatus),
     qosClass: pod.status?.qosClass ?? qosClass(pod.spec),
   };

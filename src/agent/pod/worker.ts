@@ -19,7 +19,7 @@ import { ContainerRunner, type Launch } from './container.js';
 import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.js';
 import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
 import type { ProbeExecutor } from './probe-exec.js';
-import { computePodStatus } from './status.js';
+import { computePodStatus, initDone, isSidecar } from './status.js';
 import { containerNice } from './cpu-priority.js';
 import type { FifoLimiter } from '../../util/fifo-limiter.js';
 import type { StandinService } from '../standin/host-client.js';
@@ -75,6 +75,9 @@ export class PodWorker {
   readonly netnsName: string;
   readonly veth: string;
   readonly containers: ContainerRunner[];
+  /** spec.initContainers, run one after another before the regular containers start. */
+  readonly initContainers: ContainerRunner[];
+  private regularStarted = false;
   podIP: string | undefined;
   private sandboxReady = false;
   /** The pod's network was made once: its IP is published from then on (kept through termination, as the kubelet does). */
@@ -98,6 +101,9 @@ export class PodWorker {
     this.startTime = pod.status?.startTime ?? rfc3339();
     const prev = new Map<string, any>((pod.status?.containerStatuses ?? []).map((s: any) => [s.name, s]));
     this.containers = (pod.spec?.containers ?? []).map((c: any) => new ContainerRunner(c, this.host(), prev.get(c.name)));
+    const prevInit = new Map<string, any>((pod.status?.initContainerStatuses ?? []).map((s: any) => [s.name, s]));
+    this.initContainers = (pod.spec?.initContainers ?? []).map((c: any) => new ContainerRunner(c, this.host(() => this.initRestartPolicy(c)), prevInit.get(c.name)));
+    if (this.initContainers.length) for (const c of this.containers) c.rt.state = { waiting: { reason: 'PodInitializing' } };
   }
 
   get key(): string {
@@ -108,16 +114,38 @@ export class PodWorker {
     return join(this.d.dataDir, 'pods', `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.uid}`);
   }
 
-  private host() {
+  /** A sidecar restarts always; another init container on failure, unless the pod's policy is Never. */
+  private initRestartPolicy(spec: any): string {
+    if (isSidecar(spec)) return 'Always';
+    return this.pod.spec?.restartPolicy === 'Never' ? 'Never' : 'OnFailure';
+  }
+
+  private get allContainers(): ContainerRunner[] {
+    return [...this.initContainers, ...this.containers];
+  }
+
+  /** Init containers one at a time, each to its end (a sidecar: to its start), then the regular containers. */
+  private advanceInit(): void {
+    if (this.regularStarted || this.terminating || !this.sandboxReady) return;
+    for (const c of this.initContainers) {
+      if (initDone(c.rt, isSidecar(c.spec))) continue;
+      if (!c.tried) c.start();
+      return;
+    }
+    this.regularStarted = true;
+    for (const c of this.containers) c.start();
+  }
+
+  private host(restartPolicy?: () => string) {
     return {
       runner: this.d.runner, probes: this.d.probes, standins: this.d.standins, backoff: this.d.backoff, logPrefix: this.logPrefix,
       podIP: () => this.podIP ?? '',
-      restartPolicy: () => this.pod.spec?.restartPolicy ?? 'Always',
+      restartPolicy: restartPolicy ?? (() => this.pod.spec?.restartPolicy ?? 'Always'),
       podRef: () => `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
       graceMs: () => (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000,
       launch: (spec: any) => this.launch(spec),
       podEtc: () => this.writePodEtc(),
-      changed: () => { this.syncStatus(); this.endStartIfTried(); },
+      changed: () => { this.syncStatus(); this.endStartIfTried(); this.advanceInit(); },
       event: (type: 'Normal' | 'Warning', reason: string, message: string) => this.d.events?.emit(this.pod, { type, reason, message }),
     };
   }
@@ -125,7 +153,7 @@ export class PodWorker {
   async start(): Promise<void> {
     this.startHold ??= this.d.starting?.hold();
     // The node's stand-in host boots while the sandbox is made, not after it.
-    if ((this.pod.spec?.containers ?? []).some((c: any) => containerProgram(c).kind === 'standin')) this.d.standins.warm();
+    if (this.allContainers.some((c) => containerProgram(c.spec).kind === 'standin')) this.d.standins.warm();
     // One status write once the containers run, instead of Pending then Running, unless the sandbox
     // is slow to make. Timed from its turn, not from the pod's arrival: in a burst, a write for each
     // pod still waiting its turn would only add to what every pod waits for.
@@ -154,10 +182,10 @@ export class PodWorker {
     }
     this.sandboxReady = true;
     this.wired = true;
-    for (const c of this.containers) c.start();
+    this.advanceInit();
     // A stand-in writes its state once its ports are open; a status before that (Pending) would be
     // one more write per pod. Unless the node's stand-in host is slow to answer.
-    if (this.containers.some((c) => c.awaitingPorts)) {
+    if (this.allContainers.some((c) => c.awaitingPorts)) {
       setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
       // Its start ends once its ports opened or failed (changed()), or here if the host never answers.
       setTimeout(() => this.endStart(), START_HOLD_MS).unref();
@@ -178,7 +206,7 @@ export class PodWorker {
       // Only a container run by `ip netns exec` reads them from its start; for a pod of stand-ins
       // (whose holders read no file) they wait for a first exec into it: each new file or
       // directory costs the kernel 0.1–0.3 ms on the ext4 disks measured, for every pod in a burst.
-      if (this.containers.some((c) => containerProgram(c.spec).kind === 'exec')) this.writePodEtc();
+      if (this.allContainers.some((c) => containerProgram(c.spec).kind === 'exec')) this.writePodEtc();
     } finally {
       await wiring;
     }
@@ -233,7 +261,7 @@ export class PodWorker {
     if (this.terminating) {
       if (deadline < this.graceDeadline) {
         this.graceDeadline = deadline;
-        void Promise.all(this.containers.map((c) => c.stop(graceMs)));
+        void Promise.all(this.allContainers.map((c) => c.stop(graceMs)));
       }
       return this.terminating;
     }
@@ -241,7 +269,7 @@ export class PodWorker {
     if (this.retry) clearTimeout(this.retry);
     this.endStart();
     this.terminating = (async () => {
-      await Promise.all(this.containers.map((c) => c.stop(graceMs)));
+      await Promise.all(this.allContainers.map((c) => c.stop(graceMs)));
       await this.teardown();
       if (why === 'deleted') {
         this.syncStatus();
@@ -258,7 +286,7 @@ export class PodWorker {
         await Promise.race([this.flushStatus(), new Promise((r) => setTimeout(r, SHUTDOWN_STATUS_MS).unref())]);
       }
       this.finished = true;
-      for (const c of this.containers) for (const f of [c.logFile(false), c.logFile(true)]) if (f) rmSync(f, { force: true });
+      for (const c of this.allContainers) for (const f of [c.logFile(false), c.logFile(true)]) if (f) rmSync(f, { force: true });
       this.d.onDone(this.uid);
     })();
     return this.terminating;
@@ -277,7 +305,7 @@ export class PodWorker {
   }
 
   computeStatus(): Record<string, unknown> {
-    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), podIP: this.wired ? this.podIP : undefined, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
+    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), initContainers: this.initContainers.map((c) => c.rt), podIP: this.wired ? this.podIP : undefined, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
   }
 
   /** Writes the status when it differs from what was last written; writes never overlap. */
@@ -316,7 +344,7 @@ export class PodWorker {
    * or unable to start (a missing Secret keeps a pod Pending for good); not while a stand-in waits for its ports.
    */
   private endStartIfTried(): void {
-    if (this.wired && !this.containers.some((c) => c.awaitingPorts)) this.endStart();
+    if (this.wired && !this.allContainers.some((c) => c.awaitingPorts)) this.endStart();
   }
 
   private endStart(): void {
@@ -331,6 +359,6 @@ export class PodWorker {
   }
 
   findContainer(name?: string): ContainerRunner | undefined {
-    return name ? this.containers.find((c) => c.spec.name === name) : this.containers[0];
+    return name ? this.allContainers.find((c) => c.spec.name === name) : this.containers[0];
   }
 }
