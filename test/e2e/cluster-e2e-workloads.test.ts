@@ -2,12 +2,13 @@
 // Deployment of the stand-in image, a client pod, and everything a user sees of pods:
 // distinct IPs on both nodes reachable from the client, logs, service environment
 // variables, a readiness probe that flips, a killed process that restarts, a deleted
-// pod replaced by its ReplicaSet, init containers in order, and Ctrl-C leaving nothing behind.
+// pod replaced by its ReplicaSet, init containers in order, lifecycle hooks, and Ctrl-C
+// leaving nothing behind.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { KUBECTL } from '../support/kubectl.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -238,6 +239,50 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
     } finally {
       rmSync(trail, { force: true });
       await c.k(['delete', 'pod', 'inits', 'init-fails', '--wait=false']).catch(() => undefined);
+    }
+  });
+
+  it('lifecycle hooks: postStart runs before the container counts as running, preStop before SIGTERM; a failing postStart restarts the container', async () => {
+    const trail = `/tmp/kubesvc-e2e-${c.name}-hooks`;
+    rmSync(trail, { force: true });
+    try {
+      await c.apply({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hooks', labels: { app: 'hooks' } },
+        spec: {
+          terminationGracePeriodSeconds: 10,
+          containers: [{
+            name: 'main', image: 'busybox',
+            command: ['sh', '-c', `trap 'echo TERM >> ${trail}; exit 0' TERM; echo main >> ${trail}; while true; do sleep 0.1; done`],
+            lifecycle: {
+              postStart: { exec: { command: ['sh', '-c', `sleep 0.5; echo postStart >> ${trail}`] } },
+              preStop: { exec: { command: ['sh', '-c', `echo preStop >> ${trail}; sleep 1`] } },
+            },
+          }],
+        },
+      });
+      const [p] = await readyPods(c, 'app=hooks', 1, 30_000);
+      assert.ok(existsSync(trail) && readFileSync(trail, 'utf8').includes('postStart'), 'Running only once postStart is done');
+      const started = Date.parse(p.raw.status.containerStatuses[0].state.running.startedAt);
+      assert.ok(Number.isFinite(started));
+      const t0 = Date.now();
+      await c.k(['delete', 'pod', 'hooks', '--timeout=20s'], { timeoutMs: 25_000 });
+      assert.ok(Date.now() - t0 >= 1000, 'the delete waited for the preStop hook');
+      assert.deepEqual(readFileSync(trail, 'utf8').trim().split('\n'), ['main', 'postStart', 'preStop', 'TERM']);
+
+      await c.apply({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad-hook', labels: { app: 'bad-hook' } },
+        spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], lifecycle: { postStart: { exec: { command: ['sh', '-c', 'exit 1'] } } } }] },
+      });
+      await waitUntil('bad-hook restarted', async () => ((await pods(c, 'app=bad-hook'))[0]?.restarts ?? 0) >= 1, 20_000);
+      // Events are written in batches: poll for it.
+      const events = await waitUntil('FailedPostStartHook event', async () => {
+        const out = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=bad-hook,reason=FailedPostStartHook', '-o', 'jsonpath={.items[*].message}']);
+        return out.trim() ? out : undefined;
+      }, 10_000, 200);
+      assert.match(events, /PostStartHook failed/);
+    } finally {
+      rmSync(trail, { force: true });
+      await c.k(['delete', 'pod', 'hooks', 'bad-hook', '--wait=false', '--ignore-not-found']).catch(() => undefined);
     }
   });
 

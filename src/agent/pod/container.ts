@@ -15,6 +15,7 @@ import { shouldRestart, terminatedReason, type ContainerRuntime } from './status
 import type { ContainerTarget, Identity, PodPlacement } from '../runtime/argv.js';
 import type { ServeRequest, StandinService } from '../standin/host-client.js';
 import { AttachPoint } from './attach-point.js';
+import { POST_START_TIMEOUT_MS, graceAfterPreStop, runHook } from './hooks.js';
 
 export interface Launch {
   /** The program, as the container's user. */
@@ -54,6 +55,8 @@ export class ContainerRunner {
   private handle: ProcessHandle | undefined;
   private attachable: AttachPoint | undefined;
   private everStarted = false;
+  /** Started, its postStart hook still running: exec works, the status still says ContainerCreating. */
+  private postStarting = false;
   private launched: Launch | undefined;
   private terminating = false;
   private timers: NodeJS.Timeout[] = [];
@@ -76,7 +79,7 @@ export class ContainerRunner {
   }
 
   get pid(): number | undefined {
-    return this.handle && 'running' in this.rt.state ? this.handle.pid : undefined;
+    return this.handle && ('running' in this.rt.state || this.postStarting) ? this.handle.pid : undefined;
   }
 
   get env(): Record<string, string> {
@@ -187,13 +190,12 @@ export class ContainerRunner {
     // (`--previous`), not every restart's since the pod began.
     if (this.attempt >= 2) rmSync(logPath(this.host.logPrefix, this.spec.name, this.attempt - 2), { force: true });
     this.rt.containerID = id;
-    this.rt.state = { running: { startedAt: rfc3339() } };
-    this.rt.started = !this.spec.startupProbe;
-    this.rt.ready = this.rt.started && !this.spec.readinessProbe;
+    const startedAt = rfc3339();
     this.host.event('Normal', 'Created', `Created container ${this.spec.name}`);
     this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
-    this.startProbes();
-    this.host.changed();
+    const post = this.spec.lifecycle?.postStart;
+    if (post) void this.postStart(h, post, startedAt);
+    else this.running(startedAt);
     void h.exited.then(async (info) => {
       this.reaped.add(h);
       if (l.standin) {
@@ -206,6 +208,30 @@ export class ContainerRunner {
       this.onExit(h, exitCodeOf(info), info.signal ?? undefined);
     });
     return log;
+  }
+
+  private running(startedAt: string): void {
+    this.rt.state = { running: { startedAt } };
+    this.rt.started = !this.spec.startupProbe;
+    this.rt.ready = this.rt.started && !this.spec.readinessProbe;
+    this.startProbes();
+    this.host.changed();
+  }
+
+  private hookTarget(handler: any) {
+    const container = handler?.exec ? this.execTarget() : this.target;
+    return container && { podIP: this.host.podIP(), container, identity: this.identity, nice: this.nice, env: this.env, ports: this.spec.ports ?? [] };
+  }
+
+  /** The container counts as running once its postStart hook succeeds; a failed hook kills it (and the restart policy decides). */
+  private async postStart(h: ProcessHandle, hook: any, startedAt: string): Promise<void> {
+    this.postStarting = true;
+    const err = await runHook(hook, this.host.probes, this.hookTarget(hook), POST_START_TIMEOUT_MS);
+    this.postStarting = false;
+    if (h !== this.handle || this.reaped.has(h) || this.terminating) return;
+    if (!err) return this.running(startedAt);
+    this.host.event('Warning', 'FailedPostStartHook', 'PostStartHook failed');
+    h.kill('SIGKILL');
   }
 
   /** The stand-in host died: the holder of the ports it served goes too (not one already reaped: its pid may be another's now). */
@@ -259,16 +285,25 @@ export class ContainerRunner {
 
   /** Stops for good (pod deletion): SIGTERM, then SIGKILL after the grace period. */
   async stop(graceMs: number): Promise<void> {
+    const first = !this.terminating;
     this.terminating = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.stopProbes();
+    const pre = this.spec.lifecycle?.preStop;
+    if (first && pre && graceMs > 0 && this.isRunning()) {
+      // The hook runs inside the grace period; what it leaves (at least 2 s) is SIGTERM's.
+      const t0 = Date.now();
+      const err = await runHook(pre, this.host.probes, this.hookTarget(pre), graceMs);
+      if (err) this.host.event('Warning', 'FailedPreStopHook', 'PreStopHook failed');
+      graceMs = graceAfterPreStop(graceMs, Date.now() - t0);
+    }
     await this.kill(graceMs);
   }
 
   /** Kills the current process; the exit handler decides about a restart. */
   private async kill(graceMs: number): Promise<void> {
     const h = this.handle;
-    if (!h || !('running' in this.rt.state)) return;
+    if (!h || this.reaped.has(h) || !('running' in this.rt.state || this.postStarting)) return;
     const exited = new Promise<void>((r) => this.exitWaiters.push(r));
     h.kill('SIGTERM');
     const t = setTimeout(() => h.kill('SIGKILL'), Math.max(0, graceMs));
