@@ -268,6 +268,11 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
       await c.k(['delete', 'pod', 'hooks', '--timeout=20s'], { timeoutMs: 25_000 });
       assert.ok(Date.now() - t0 >= 1000, 'the delete waited for the preStop hook');
       assert.deepEqual(readFileSync(trail, 'utf8').trim().split('\n'), ['main', 'postStart', 'preStop', 'TERM']);
+      const killing = await waitUntil('Killing event', async () => {
+        const out = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=hooks,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+        return out.trim() ? out : undefined;
+      }, 10_000, 200);
+      assert.equal(killing, 'Stopping container main');
 
       await c.apply({
         apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad-hook', labels: { app: 'bad-hook' } },

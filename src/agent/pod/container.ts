@@ -283,12 +283,13 @@ export class ContainerRunner {
     this.start();
   }
 
-  /** Stops for good (pod deletion): SIGTERM, then SIGKILL after the grace period. */
-  async stop(graceMs: number): Promise<void> {
+  /** Stops for good (pod deletion): SIGTERM, then SIGKILL after the grace period; `quiet` skips the Killing event (agent shutdown). */
+  async stop(graceMs: number, quiet = false): Promise<void> {
     const first = !this.terminating;
     this.terminating = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.stopProbes();
+    if (first && !quiet && (this.isRunning() || this.postStarting)) this.host.event('Normal', 'Killing', `Stopping container ${this.spec.name}`);
     const pre = this.spec.lifecycle?.preStop;
     if (first && pre && graceMs > 0 && this.isRunning()) {
       // The hook runs inside the grace period; what it leaves (at least 2 s) is SIGTERM's.

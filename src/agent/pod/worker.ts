@@ -261,7 +261,7 @@ export class PodWorker {
     if (this.terminating) {
       if (deadline < this.graceDeadline) {
         this.graceDeadline = deadline;
-        void Promise.all(this.allContainers.map((c) => c.stop(graceMs)));
+        void Promise.all(this.allContainers.map((c) => c.stop(graceMs, why === 'agent-stopping')));
       }
       return this.terminating;
     }
@@ -269,7 +269,7 @@ export class PodWorker {
     if (this.retry) clearTimeout(this.retry);
     this.endStart();
     this.terminating = (async () => {
-      await Promise.all(this.allContainers.map((c) => c.stop(graceMs)));
+      await Promise.all(this.allContainers.map((c) => c.stop(graceMs, why === 'agent-stopping')));
       await this.teardown();
       if (why === 'deleted') {
         this.syncStatus();
