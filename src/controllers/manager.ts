@@ -3,7 +3,7 @@
 import type { RestClient } from '../client/rest.js';
 import { Informer } from '../client/informer.js';
 import { EventRecorder } from '../client/events.js';
-import { Pods, Services, Nodes, Endpoints, ReplicaSets, Deployments } from '../client/resources.js';
+import { Pods, Services, Nodes, Endpoints, ReplicaSets, Deployments, Leases } from '../client/resources.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { MirroringController } from './mirroring/controller.js';
@@ -40,9 +40,10 @@ export async function startControllers(client: RestClient, o: ControllerManagerO
     endpoints: new Informer(client, Endpoints),
     replicaSets: new Informer(client, ReplicaSets),
     deployments: new Informer(client, Deployments),
+    nodeLeases: new Informer(client, Leases, { namespace: 'kube-node-lease' }),
   };
   await Promise.all(Object.values(informers).map((i) => i.start()));
-  const { pods, services, nodes, endpoints, replicaSets, deployments } = informers;
+  const { pods, services, nodes, endpoints, replicaSets, deployments, nodeLeases } = informers;
   const controllers: Controller[] = [
     new EndpointSliceController(client, { services, pods, nodes, maxEndpointsPerSlice: o.maxEndpointsPerSlice }),
     new EndpointsController(client, { services, pods, endpoints }),
@@ -51,7 +52,7 @@ export async function startControllers(client: RestClient, o: ControllerManagerO
     new ReplicaSetController(client, { pods, replicaSets, recorder: new EventRecorder(client, 'replicaset-controller') }),
     new DeploymentController(client, { pods, replicaSets, deployments, recorder: new EventRecorder(client, 'deployment-controller') }),
     new LoadBalancerController(client, { pool: o.lbPool, services }),
-    new NodeLifecycleController(client, { nodes, pods, gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
+    new NodeLifecycleController(client, { nodes, pods, leases: nodeLeases, gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
   ];
   await Promise.all(controllers.map((c) => c.start()));
   return {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../support/server.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
-import { rfc3339 } from '../../src/util/time.js';
+import { rfc3339, rfc3339Micro } from '../../src/util/time.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -77,6 +77,28 @@ test('a silent node goes Unknown, its pods leave endpoints, short tolerations ar
     // The agent is back: Ready, taints gone.
     await beat();
     await waitFor('taints removed', async () => ((await c.get('/api/v1/nodes/n1')).spec.taints?.length ? undefined : true));
+  } finally {
+    c.close();
+    await srv.stop();
+  }
+});
+
+test('a node that only renews its Lease (status unchanged) stays Ready; when the renewals stop too, it goes Unknown', async () => {
+  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 });
+  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
+  try {
+    await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } });
+    await c.patch('/api/v1/nodes/n2/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
+    const leases = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
+    await c.create(leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n2' }, spec: { holderIdentity: 'n2', leaseDurationSeconds: 40, renewTime: rfc3339Micro() } });
+    const ready = async (): Promise<string> => (await c.get('/api/v1/nodes/n2')).status.conditions.find((x: any) => x.type === 'Ready').status;
+    // Three grace periods of lease renewals alone.
+    for (let i = 0; i < 12; i++) {
+      await c.patch(`${leases}/n2`, { spec: { renewTime: rfc3339Micro() } }, 'merge');
+      await sleep(400);
+    }
+    assert.equal(await ready(), 'True', 'lease renewals are heartbeats');
+    await waitFor('Ready Unknown once the renewals stop', async () => ((await ready()) === 'Unknown' ? true : undefined), 10_000);
   } finally {
     c.close();
     await srv.stop();

@@ -37,6 +37,14 @@ test('heartbeatOf changes with every posted status', () => {
   assert.equal(heartbeatOf(node(undefined)), '');
 });
 
+test('heartbeatOf changes with every renewal of the node\'s Lease too, the status unchanged', () => {
+  const n = node('True');
+  const lease = (renewTime: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n1', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'n1', renewTime } });
+  assert.notEqual(heartbeatOf(n, lease('2025-01-01T00:00:10.000000Z')), heartbeatOf(n, lease('2025-01-01T00:00:20.000000Z')));
+  assert.equal(heartbeatOf(n, lease('2025-01-01T00:00:10.000000Z')), heartbeatOf(n, lease('2025-01-01T00:00:10.000000Z')));
+  assert.notEqual(heartbeatOf(node(undefined), lease('2025-01-01T00:00:10.000000Z')), '', 'a lease alone is a sign of life');
+});
+
 test('lifecycleTaints follow the Ready condition and keep everything else', () => {
   const user = { key: 'dedicated', value: 'x', effect: 'NoSchedule' };
   const cases: [string, string | undefined, any[], any[] | undefined][] = [

@@ -18,6 +18,8 @@ import { evictionTime, heartbeatOf, lifecycleTaints, readyCondition, unknownCond
 export interface NodeLifecycleOptions {
   nodes: Informer;
   pods: Informer;
+  /** kube-node-lease Leases: a renewal counts as a heartbeat, as a status update does. */
+  leases?: Informer;
   /** `--node-monitor-grace-period`: silence before a Ready node turns Unknown (default 50 s, as Kubernetes 1.32). */
   gracePeriodMs?: number;
   /** How often nodes are checked (default 5 s). */
@@ -43,7 +45,7 @@ export class NodeLifecycleController {
   }
 
   async start(): Promise<void> {
-    for (const i of [this.o.nodes, this.o.pods]) if (!i.hasSynced) await i.start();
+    for (const i of [this.o.nodes, this.o.pods, this.o.leases]) if (i && !i.hasSynced) await i.start();
     this.timer = setInterval(() => this.tick(), this.o.monitorPeriodMs ?? 5000);
     this.timer.unref();
   }
@@ -85,7 +87,7 @@ export class NodeLifecycleController {
 
   private async monitorNode(node: KubeObject, pods: KubeObject[], now: number): Promise<void> {
     const name = node.metadata.name!;
-    const beat = heartbeatOf(node);
+    const beat = heartbeatOf(node, this.o.leases?.get('kube-node-lease', name));
     let seen = this.seen.get(name);
     if (!seen || seen.beat !== beat) this.seen.set(name, (seen = { beat, at: now }));
     const silentFor = now - seen.at;
@@ -95,7 +97,7 @@ export class NodeLifecycleController {
       const conditions = unknownConditions(node, stamp);
       if (conditions) {
         node = await this.client.patch(resourcePath(Nodes, undefined, name, 'status'), { status: { conditions } }, 'merge');
-        seen.beat = heartbeatOf(node);
+        seen.beat = heartbeatOf(node, this.o.leases?.get('kube-node-lease', name));
         this.log(`node ${name}: no status for ${Math.round(silentFor / 1000)} s, conditions now Unknown`);
         this.events.emit(node, { type: 'Normal', reason: 'NodeNotReady', message: `Node ${name} status is now: NodeNotReady` });
       }

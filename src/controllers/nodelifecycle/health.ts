@@ -25,10 +25,15 @@ const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPress
 const conditionsOf = (n: KubeObject): NodeCondition[] => n.status?.conditions ?? [];
 export const readyCondition = (n: KubeObject): NodeCondition | undefined => conditionsOf(n).find((c) => c.type === 'Ready');
 
-/** What changes when the agent posts status: the controller times its silence from the last change it saw, on its own clock. */
-export const heartbeatOf = (n: KubeObject): string => {
+/**
+ * What changes when the agent posts status or renews its node Lease: the controller
+ * times its silence from the last change it saw, on its own clock.
+ */
+export const heartbeatOf = (n: KubeObject, lease?: KubeObject): string => {
   const r = readyCondition(n);
-  return r ? `${r.status}/${r.lastHeartbeatTime ?? ''}` : '';
+  const renewed = (lease?.spec as { renewTime?: string } | undefined)?.renewTime ?? '';
+  if (!r && !renewed) return '';
+  return `${r ? `${r.status}/${r.lastHeartbeatTime ?? ''}` : ''}|${renewed}`;
 };
 
 /**
