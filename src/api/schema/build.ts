@@ -11,6 +11,8 @@ export const APPS = 'io.k8s.api.apps.v1.';
 export const AUTOSCALING = 'io.k8s.api.autoscaling.v1.';
 export const DISCOVERY = 'io.k8s.api.discovery.v1.';
 export const COORDINATION = 'io.k8s.api.coordination.v1.';
+export const AUTHZ = 'io.k8s.api.authorization.v1.';
+export const AUTHN = 'io.k8s.api.authentication.v1.';
 export const INTSTR = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 

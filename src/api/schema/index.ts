@@ -7,6 +7,7 @@ import { corePodDefs } from './defs/core-pod.js';
 import { coreServiceDefs } from './defs/core-service.js';
 import { discoveryDefs } from './defs/discovery.js';
 import { coordinationDefs } from './defs/coordination.js';
+import { authDefs } from './defs/auth.js';
 import { metaDefs } from './defs/meta.js';
 import { servedResources } from './resources.js';
 import type { Schema, SchemaMap } from './types.js';
@@ -15,7 +16,7 @@ export type { Schema, SchemaMap } from './types.js';
 export { servedResources, servedGroupVersions, groupVersionPath } from './resources.js';
 export type { ResourceInfo, SubresourceInfo } from './resources.js';
 
-const base: SchemaMap = { ...metaDefs, ...corePodDefs, ...coreServiceDefs, ...coreOtherDefs, ...appsDefs, ...discoveryDefs, ...coordinationDefs };
+const base: SchemaMap = { ...metaDefs, ...corePodDefs, ...coreServiceDefs, ...coreOtherDefs, ...appsDefs, ...discoveryDefs, ...coordinationDefs, ...authDefs };
 
 const byGvk = new Map<string, string>();
 const gvkKey = (g: string, v: string, k: string) => `${g}/${v}/${k}`;

@@ -1,8 +1,19 @@
 // Discovery documents, aggregated (apidiscovery.k8s.io/v2) and legacy, built from the resource table.
-import { resources, groupVersions, VERBS_ALL, type ResourceDef } from '../resources.js';
+import { resources as stored, VERBS_ALL, type ResourceDef } from '../resources.js';
+import { REVIEW_VERBS, reviewResources } from '../reviews.js';
 
-function verbsOf(_r: ResourceDef): string[] {
-  return VERBS_ALL;
+// Stored resources and the create-only reviews (kubectl auth) alike.
+const resources: ResourceDef[] = [...stored, ...reviewResources];
+const reviews = new Set(reviewResources);
+
+function verbsOf(r: ResourceDef): string[] {
+  return reviews.has(r) ? REVIEW_VERBS : VERBS_ALL;
+}
+
+function groupVersions(): { group: string; version: string }[] {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of resources) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  return [...seen.values()];
 }
 
 function aggregatedResource(r: ResourceDef): Record<string, unknown> {

@@ -11,6 +11,7 @@
 //          {type} map<string, type>
 
 import { appsFields } from './tables/apps.js';
+import { authFields } from './tables/auth.js';
 import { coreOpaqueFields } from './tables/core-opaque.js';
 import { coreFields } from './tables/core.js';
 import { metaFields } from './tables/meta.js';
@@ -37,7 +38,7 @@ export interface TableField {
   type?: ValueType;
 }
 
-const raw: Record<string, string> = { ...metaFields, ...coreFields, ...coreOpaqueFields, ...appsFields };
+const raw: Record<string, string> = { ...metaFields, ...coreFields, ...coreOpaqueFields, ...appsFields, ...authFields };
 
 const ENTRY = /^([A-Za-z]\w*)=(\d+)([*+^]*)(?::(.+))?$/;
 
