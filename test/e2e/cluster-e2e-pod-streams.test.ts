@@ -2,7 +2,8 @@
 // --nodes 2`. Attach: `kubectl run -i --rm` feeds a shell and gets its exit code,
 // `-it` gives it a terminal, `kubectl attach` joins a running process's output
 // from now on and leaves it running, stdinOnce closes stdin when the first attach
-// leaves. Port-forward: the real kubectl port-forward over its default WebSocket-tunnelled SPDY and
+// leaves, kubectl debug -it runs a shell in an ephemeral container. Port-forward: the
+// real kubectl port-forward over its default WebSocket-tunnelled SPDY and
 // over plain SPDY, and @kubernetes/client-node's v4 WebSocket channels, reach a
 // server that listens on the pod's loopback only; bytes survive both ways with
 // half-close, connections run in parallel, and a closed port is reported as the
@@ -129,6 +130,24 @@ describe('kubesvc up: attach and port-forward end to end', { skip: clusterSkip, 
     assert.equal(r.code, 0, r.stderr);
     await waitUntil('cat1 Succeeded', async () => (await c.k(['get', 'pod', 'cat1', '-o', 'jsonpath={.status.phase}'])) === 'Succeeded', 15_000, 100);
     assert.equal((await c.k(['logs', 'cat1'])).trim(), 'fed through attach');
+  });
+
+  it('kubectl debug -it adds an ephemeral container: a shell in the pod\'s network namespace, attached, reported when it ends', async () => {
+    const [web] = await readyPods(c, 'app=web', 1);
+    const cmd = `${KUBECTL} --kubeconfig ${c.kubeconfig} debug -it pod/${web.name} --image=busybox --container=dbg --profile=general`;
+    // The pod's own loopback answers: the stand-in listens there, so the shell shares the pod's network.
+    const feed = `sleep 4; printf 'curl -s http://127.0.0.1:8080/; echo\\r'; sleep 1; printf 'exit\\r'; sleep 2`;
+    const r = await run(['sh', '-c', `(${feed}) | script -qfec '${cmd}' /dev/null`], { timeoutMs: 40_000 });
+    const out = r.stdout.replace(/\r/g, '');
+    assert.deepEqual(replies(out).map((x) => [x.pod, x.clientIP]), [[web.name, '127.0.0.1']], out);
+    const status = await waitUntil('the debug container terminated', async () => {
+      const p = JSON.parse(await c.k(['get', 'pod', web.name, '-o', 'json']));
+      const s = p.status.ephemeralContainerStatuses?.find((x: any) => x.name === 'dbg');
+      return s?.state?.terminated ? s : undefined;
+    }, 10_000, 100);
+    assert.equal(status.state.terminated.exitCode, 0);
+    const [after] = await readyPods(c, 'app=web', 1);
+    assert.equal(after.restarts, 0, 'the pod\'s own container is untouched');
   });
 
   for (const [mode, env] of [['WebSocket-tunnelled SPDY (kubectl\'s default)', {}], ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {

@@ -87,6 +87,18 @@ describe('computePodStatus with init containers', () => {
   });
 });
 
+describe('computePodStatus with ephemeral containers', () => {
+  it('reports them, never Ready, without touching phase or readiness', () => {
+    const pod = { spec: { containers: [{ name: 'a' }], ephemeralContainers: [{ name: 'dbg' }] }, status: {} as any };
+    const s: any = computePodStatus(pod, { containers: [running('a')], ephemeralContainers: [running('dbg')], hostIP: '172.30.0.11', sandboxReady: true, now: T0 });
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.conditions.find((c: any) => c.type === 'Ready').status, 'True');
+    assert.deepEqual(s.ephemeralContainerStatuses.map((c: any) => [c.name, c.ready, !!c.state.running]), [['dbg', false, true]]);
+    const done: any = computePodStatus(pod, { containers: [running('a')], ephemeralContainers: [term('dbg', 1)], hostIP: '172.30.0.11', sandboxReady: true, now: T0 });
+    assert.equal(done.phase, 'Running', 'a debug container\'s failure is not the pod\'s');
+  });
+});
+
 describe('CrashLoopBackOff', () => {
   it('restarts at once, then waits 10s, 20s, 40s … capped at 5m, and forgets after 10m quiet', () => {
     const b = new Backoff();

@@ -21,6 +21,8 @@ export interface PodStatusInput {
   containers: ContainerRuntime[];
   /** In spec order; absent or empty for a pod without init containers. */
   initContainers?: ContainerRuntime[];
+  /** kubectl debug's containers: reported, never part of phase or readiness. */
+  ephemeralContainers?: ContainerRuntime[];
   podIP?: string;
   hostIP: string;
   startTime?: string;
@@ -161,6 +163,7 @@ export function computePodStatus(pod: { spec?: any; status?: any }, input: PodSt
     // A regular init container is never Ready: it has a job to finish, not traffic to serve.
     ...(inits.length ? { initContainerStatuses: inits.map((x) => ({ ...containerStatus(x.rt), ...(x.sidecar ? {} : { ready: false }) })) } : {}),
     containerStatuses: input.containers.map(containerStatus),
+    ...(input.ephemeralContainers?.length ? { ephemeralContainerStatuses: input.ephemeralContainers.map((c) => ({ ...containerStatus(c), ready: false })) } : {}),
     qosClass: pod.status?.qosClass ?? qosClass(pod.spec),
   };
   return status;

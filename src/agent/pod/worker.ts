@@ -77,6 +77,8 @@ export class PodWorker {
   readonly containers: ContainerRunner[];
   /** spec.initContainers, run one after another before the regular containers start. */
   readonly initContainers: ContainerRunner[];
+  /** spec.ephemeralContainers (kubectl debug), each started once as it appears; they never restart. */
+  readonly ephemeralContainers: ContainerRunner[] = [];
   private regularStarted = false;
   podIP: string | undefined;
   private sandboxReady = false;
@@ -121,7 +123,19 @@ export class PodWorker {
   }
 
   private get allContainers(): ContainerRunner[] {
-    return [...this.initContainers, ...this.containers];
+    return [...this.initContainers, ...this.containers, ...this.ephemeralContainers];
+  }
+
+  private startEphemeral(): void {
+    if (this.terminating || !this.sandboxReady) return;
+    for (const spec of this.pod.spec?.ephemeralContainers ?? []) {
+      if (this.ephemeralContainers.some((c) => c.spec.name === spec.name)) continue;
+      // Its program runs through `ip netns exec`, which reads the pod's resolv.conf and hosts.
+      this.writePodEtc();
+      const c = new ContainerRunner(spec, this.host(() => 'Never'));
+      this.ephemeralContainers.push(c);
+      c.start();
+    }
   }
 
   /** Init containers one at a time, each to its end (a sidecar: to its start), then the regular containers. */
@@ -183,6 +197,7 @@ export class PodWorker {
     this.sandboxReady = true;
     this.wired = true;
     this.advanceInit();
+    this.startEphemeral();
     // A stand-in writes its state once its ports are open; a status before that (Pending) would be
     // one more write per pod. Unless the node's stand-in host is slow to answer.
     if (this.allContainers.some((c) => c.awaitingPorts)) {
@@ -229,7 +244,9 @@ export class PodWorker {
     const hostname = podHostname(this.pod);
     const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: hostname, HOME: '/root' };
     for (const e of containerEnv(spec, ctx, svc)) env[e.name] = e.value;
-    const prog = containerProgram(spec, (s) => expand(s, (n) => env[n]));
+    let prog = containerProgram(spec, (s) => expand(s, (n) => env[n]));
+    // A debugging container without a command gets a shell (its image's usual entrypoint), not a stand-in server.
+    if (prog.kind === 'standin' && (this.pod.spec?.ephemeralContainers ?? []).some((e: any) => e.name === spec.name)) prog = { kind: 'exec', argv: ['sh'] };
     const identity = identityOf(this.pod, spec);
     if (identity.uid !== undefined && identity.uid !== 0 && !spec.env?.some((e: any) => e.name === 'HOME')) env.HOME = '/';
     const standin = prog.kind === 'standin'
@@ -248,6 +265,7 @@ export class PodWorker {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
     if (pod.metadata.deletionTimestamp) void this.terminate((pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000, 'deleted');
+    else this.startEphemeral();
   }
 
   /**
@@ -305,7 +323,7 @@ export class PodWorker {
   }
 
   computeStatus(): Record<string, unknown> {
-    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), initContainers: this.initContainers.map((c) => c.rt), podIP: this.wired ? this.podIP : undefined, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
+    return computePodStatus(this.pod, { containers: this.containers.map((c) => c.rt), initContainers: this.initContainers.map((c) => c.rt), ephemeralContainers: this.ephemeralContainers.map((c) => c.rt), podIP: this.wired ? this.podIP : undefined, hostIP: this.d.nodeIP, startTime: this.startTime, sandboxReady: this.sandboxReady, now: rfc3339() });
   }
 
   /** Writes the status when it differs from what was last written; writes never overlap. */

@@ -31,6 +31,7 @@ export const servedResources: ResourceInfo[] = [
       { name: 'attach', shape: 'connect' },
       { name: 'exec', shape: 'connect' },
       { name: 'portforward', shape: 'connect' },
+      { name: 'ephemeralcontainers', shape: 'object' },
       { name: 'binding', shape: 'create', kind: { group: '', version: 'v1', kind: 'Binding' } },
     ],
   },

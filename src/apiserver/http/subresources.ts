@@ -12,12 +12,14 @@ import { rfc3339 } from '../../util/time.js';
 
 export type SubresourceHandler = (ctx: RequestContext, r: ResourceDef, ns: string | undefined, name: string, method: string) => Promise<void>;
 
-const status: SubresourceHandler = async (ctx, r, ns, name, method) => {
+/** A subresource that reads the whole object and writes one part of it (store.replace decides which). */
+const partOf = (sub: 'status' | 'ephemeralcontainers'): SubresourceHandler => async (ctx, r, ns, name, method) => {
   if (method === 'GET') return respondObject(ctx, r, 200, ctx.store.get(r, ns, name));
-  if (method === 'PUT') return updateSubresource(ctx, r, ns, name, 'status');
-  if (method === 'PATCH') return patchResource(ctx, r, ns, name, 'status');
+  if (method === 'PUT') return updateSubresource(ctx, r, ns, name, sub);
+  if (method === 'PATCH') return patchResource(ctx, r, ns, name, sub);
   throw Errors.methodNotAllowed();
 };
+const status = partOf('status');
 
 function toScale(obj: KubeObject): Record<string, unknown> {
   const sel = obj.spec?.selector;
@@ -108,4 +110,5 @@ export const subresourceHandlers: Record<string, SubresourceHandler> = {
   exec: (...a) => podStreamHandler(...a),
   attach: (...a) => podStreamHandler(...a),
   portforward: (...a) => podStreamHandler(...a),
+  ephemeralcontainers: partOf('ephemeralcontainers'),
 };

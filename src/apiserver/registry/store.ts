@@ -13,6 +13,7 @@ import { rfc3339 } from '../../util/time.js';
 import { trackManagedFields, rootSchemaOf } from './managed-fields.js';
 import { omitEmpty } from '../../api/schema/omit-empty.js';
 import { schemas } from '../../api/schema/index.js';
+import { validateEphemeralContainersUpdate } from '../../api/validation/pod-ephemeral.js';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -135,7 +136,8 @@ export class Store {
 
   /**
    * Replaces an object (PUT). The client's resourceVersion, when set, must match.
-   * `subresource` 'status' takes only status; the main resource keeps the old status.
+   * `subresource` 'status' takes only status; the main resource keeps the old status;
+   * 'ephemeralcontainers' takes only spec.ephemeralContainers.
    */
   async update(r: ResourceDef, ns: string | undefined, name: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const key = storageKey(r, ns, name);
@@ -159,6 +161,15 @@ export class Store {
       if (input.status !== undefined) next.status = deepClone(input.status);
       else delete next.status;
       return this.commitUpdate(r, key, old, next, opts, ctx, (o) => st.validateStatusUpdate(o, old));
+    }
+    if (opts.subresource === 'ephemeralcontainers') {
+      // Only spec.ephemeralContainers changes through /ephemeralcontainers (kubectl debug).
+      const next: KubeObject = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec } };
+      const added = input.spec?.ephemeralContainers;
+      if (added !== undefined && added !== null) next.spec!.ephemeralContainers = deepClone(added);
+      else delete next.spec!.ephemeralContainers;
+      st.defaults(next);
+      return this.commitUpdate(r, key, old, next, opts, ctx, (o) => validateEphemeralContainersUpdate(o, old));
     }
     const obj = deepClone(input);
     obj.apiVersion = apiVersionOf(r);
