@@ -187,6 +187,24 @@ describe('port-forward over SPDY (stream pairs)', () => {
   });
 });
 
+describe('port-forward over SPDY: a client that resets its streams early', () => {
+  it('the error stream reset before the refusal is written: no crash, the data stream still ends', async () => {
+    const pf = await listen((sock) => { serveSpdy(sock, { sandbox: 's', uid: 'u', connect: () => new Promise((_r, reject) => setTimeout(() => reject(new Error('connect: connection refused')), 50)) }); });
+    try {
+      const c = new Client(await dial(pf.port));
+      await c.open(1, { streamtype: ['error'], port: ['7999'], requestid: ['0'] }, FLAG_FIN);
+      await c.open(3, { streamtype: ['data'], port: ['7999'], requestid: ['0'] });
+      await c.until('replies', () => (c.control(FrameType.SynReply, 3) ? true : undefined));
+      c.send(rstStream(1, RST.CANCEL));
+      await c.until('data FIN', () => (c.fin(3) ? true : undefined));
+      assert.equal(c.data(1), '', 'nothing written to the reset stream');
+      c.close();
+    } finally {
+      pf.server.close();
+    }
+  });
+});
+
 describe('v4 WebSocket port list', () => {
   it('takes repeated and comma-separated ports and words bad ones as the kubelet does', () => {
     assert.deepEqual(parsePorts(new URLSearchParams('ports=80&ports=81,82')), [80, 81, 82]);

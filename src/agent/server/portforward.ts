@@ -64,13 +64,16 @@ export function serveSpdy(transport: Duplex, t: PortForwardTarget): SpdySession 
   const pairs = new Map<string, { data?: SpdyStream; error?: SpdyStream; timer: NodeJS.Timeout }>();
   const run = async (id: string, data: SpdyStream, error: SpdyStream): Promise<void> => {
     const err = await forward(Number(data.header('port')), data, t);
-    if (err) error.write(err);
-    if (!error.writableEnded) error.end();
+    // A stream the client reset has nobody to read it.
+    if (err && !error.destroyed) error.write(err);
+    if (!error.writableEnded && !error.destroyed) error.end();
     if (!data.writableEnded && !data.destroyed) data.end();
     pairs.delete(id);
   };
   return new SpdySession(transport, {
     onStream(s) {
+      // An error on one stream (its session going away mid-write) ends that stream, never the agent.
+      s.on('error', () => s.destroy());
       const type = s.header('streamtype');
       if (portOf(s.header('port')) === undefined || (type !== 'data' && type !== 'error')) return s.reset(RST.CANCEL);
       void s.reply().catch(() => undefined);
