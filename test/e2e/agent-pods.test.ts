@@ -124,7 +124,8 @@ describe('agent e2e', { skip: !isRoot && 'needs root' }, () => {
     const conf = (key: string): string => sh('ip', 'netns', 'exec', NODE_NS, 'sysctl', '-n', key).trim();
     assert.deepEqual(['net.ipv4.ip_forward', 'net.ipv4.conf.all.send_redirects', 'net.ipv4.conf.cbr0.send_redirects', 'net.ipv4.neigh.cbr0.delay_first_probe_time'].map(conf), ['1', '0', '0', '0']);
     // Its Lease, as a kubelet's: held by the node, owned by the Node object, renewed with microsecond times.
-    const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${NODE}`);
+    // Made just after registration, without holding it up.
+    const lease = await until('node lease', () => client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${NODE}`).catch(() => undefined), 10_000);
     assert.deepEqual([lease.spec.holderIdentity, lease.spec.leaseDurationSeconds], [NODE, 40]);
     assert.deepEqual(lease.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: NODE, uid: node.metadata.uid }]);
     assert.match(lease.spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);

@@ -37,7 +37,8 @@ export class NodeRegistrar {
   async register(): Promise<void> {
     try {
       this.last = await this.client.create(resourcePath(Nodes), nodeObject(this.p, this.host, rfc3339()));
-      await this.renewLease();
+      // The first lease need not hold up the node's start: the next heartbeat retries it.
+      this.renewLease().catch((e: Error) => console.error(`kubesvc agent: node lease: ${e.message}`));
     } catch (e) {
       if (!isAlreadyExistsError(e)) throw e;
       const cur = await this.client.get(resourcePath(Nodes, undefined, this.p.nodeName));
