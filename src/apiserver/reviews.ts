@@ -3,7 +3,7 @@
 // token, and no RBAC: whoever presents it is the cluster admin, so every access
 // review is allowed and the rules review lists everything. Pure over the body.
 import { isPlainObject } from '../api/object.js';
-import { Errors, StatusError } from '../api/status.js';
+import { Errors } from '../api/status.js';
 import { def, type ResourceDef } from './resources.js';
 
 /** The identity behind the cluster token (the name k3s gives its admin). */
@@ -37,7 +37,9 @@ function rulesReview(body: Record<string, any>): Record<string, unknown> {
 
 const whoAmI = (): Record<string, unknown> => ({ status: { userInfo: { ...ADMIN_USER } } });
 
-const review = (group: string, kind: string, plural: string, answer: Review) => ({
+export interface ReviewDef { def: ResourceDef; answer: Review }
+
+const review = (group: string, kind: string, plural: string, answer: Review): ReviewDef => ({
   def: def({ group, version: 'v1', kind, plural, namespaced: false }),
   answer,
 });
@@ -52,20 +54,10 @@ const REVIEWS = [
 export const reviewResources: ResourceDef[] = REVIEWS.map((r) => r.def);
 export const REVIEW_VERBS = ['create'];
 
-export const isReview = (group: string, version: string, plural: string): boolean =>
-  REVIEWS.some((r) => r.def.group === group && r.def.version === version && r.def.plural === plural);
+/** The review served at group/version/plural, if any. */
+export const reviewFor = (group: string, version: string, plural: string): ReviewDef | undefined =>
+  REVIEWS.find((r) => r.def.group === group && r.def.version === version && r.def.plural === plural);
 
-/** The answer to a POSTed review: the request echoed with its status filled in. */
-export function answerReview(group: string, plural: string, body: unknown): Record<string, unknown> {
-  const r = REVIEWS.find((x) => x.def.group === group && x.def.plural === plural);
-  if (!r) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-  const obj = isPlainObject(body) ? body : {};
-  const apiVersion = `${group}/v1`;
-  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
-    throw Errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
-  }
-  if (obj.kind !== undefined && obj.kind !== r.def.kind) {
-    throw Errors.badRequest(`${String(obj.kind)} in version "v1" cannot be handled as a ${r.def.kind}: the kind of the object does not match the resource of the request`);
-  }
-  return { kind: r.def.kind, apiVersion, metadata: { creationTimestamp: null }, ...r.answer(obj) };
-}
+/** The answer to a POSTed review (its apiVersion and kind already checked): the request echoed with its status filled in. */
+export const answerReview = (r: ReviewDef, body: Record<string, any>): Record<string, unknown> =>
+  ({ kind: r.def.kind, apiVersion: `${r.def.group}/${r.def.version}`, metadata: { creationTimestamp: null }, ...r.answer(body) });

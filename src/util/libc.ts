@@ -3,6 +3,7 @@
 // platform without koffi's prebuilt binary gets a clear message where it matters.
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
 
 type Fn = (...args: any[]) => any;
 interface Koffi { load(name: string): { func(decl: string): Fn }; errno(): number }
@@ -49,3 +50,9 @@ export function libcFunctions<K extends string>(decls: Record<K, string>): { fn:
 const names = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 /** errno's name (EADDRINUSE), of the last call or of a returned error number. */
 export const errnoName = (n: number = koffi?.errno() ?? 0): string => names.get(n) ?? `errno ${n}`;
+
+/** errno of the last call. */
+export const lastErrno = (): number => koffi?.errno() ?? 0;
+
+/** strerror's text ("connection refused"), as Go prints a syscall error; libuv's negative codes too. */
+export const errnoMessage = (n: number): string => getSystemErrorMap().get(-Math.abs(n))?.[1] ?? errnoName(Math.abs(n));

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { before, after } from 'node:test';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
 import { apiClient } from './http.js';
+import { kubectlSession, type KubectlSession } from './kubectl-session.js';
+import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 
 export interface TestServer extends ApiServer {
   dataDir: string;
@@ -38,4 +40,22 @@ export function suiteServer(o: Partial<ApiServerOptions> = {}): { readonly srv: 
     await srv?.stop();
   });
   return { get srv() { return srv!; }, get api() { return api!; } };
+}
+
+/** A suite's server, a real-kubectl session and a RestClient on it, made before its tests and closed after (call inside describe). */
+export function suiteWithKubectl(o: Partial<ApiServerOptions> = {}): { readonly srv: TestServer; readonly k: KubectlSession; readonly api: RestClient } {
+  let srv: TestServer | undefined;
+  let k: KubectlSession | undefined;
+  let api: RestClient | undefined;
+  before(async () => {
+    srv = await startTestServer(o);
+    k = kubectlSession(srv.kubeconfigPath);
+    api = new RestClient(loadKubeconfig(srv.kubeconfigPath));
+  });
+  after(async () => {
+    api?.close();
+    await k?.close();
+    await srv?.stop();
+  });
+  return { get srv() { return srv!; }, get k() { return k!; }, get api() { return api!; } };
 }

@@ -5,9 +5,7 @@
 // (on loopback, at once), so a refusal is a connect error and not some later
 // read's; the descriptor then becomes an ordinary net.Socket.
 import { Socket } from 'node:net';
-import { constants } from 'node:os';
-import { getSystemErrorMap } from 'node:util';
-import { errnoName, libcFunctions } from '../../util/libc.js';
+import { errnoMessage, errnoName, lastErrno, libcFunctions } from '../../util/libc.js';
 import { withNetns } from '../../util/netns-thread.js';
 import { AF_INET, sockaddrIn } from '../../util/sockaddr.js';
 
@@ -23,9 +21,6 @@ const { fn: c } = libcFunctions({
   getsockopt: 'int getsockopt(int fd, int level, int name, void *val, void *len)',
   close: 'int close(int fd)',
 });
-
-/** strerror's text for a positive errno. */
-const errnoMessage = (n: number): string => getSystemErrorMap().get(-n)?.[1] ?? errnoName(n);
 
 /** 0 once the connect has completed, its error number if it failed, undefined while it is still in progress. */
 function connectResult(fd: number): number | undefined {
@@ -45,8 +40,8 @@ export async function connectInNetns(nsPath: string, port: number): Promise<Sock
   if (fd < 0) throw new Error(`socket: ${errnoName()}`);
   const fail = (msg: string): never => { c.close(fd); throw new Error(msg); };
   if (c.connect(fd, sockaddrIn('127.0.0.1', port), 16) !== 0) {
-    const name = errnoName();
-    if (name !== 'EINPROGRESS') fail(`connect: ${errnoMessage((constants.errno as Record<string, number>)[name] ?? 0)}`);
+    const n = lastErrno();
+    if (errnoName(n) !== 'EINPROGRESS') fail(`connect: ${errnoMessage(n)}`);
   }
   for (const start = Date.now(); ;) {
     const r = connectResult(fd);

@@ -15,7 +15,7 @@ import { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { SpdySession, type SpdyStream } from '../../util/spdy/session.js';
 import { RST } from '../../util/spdy/frames.js';
-import { getSystemErrorMap } from 'node:util';
+import { errnoMessage } from '../../util/libc.js';
 
 export const SPDY_PROTOCOL = 'portforward.k8s.io';
 export const SPDY_OVER_WEBSOCKET = 'SPDY/3.1+portforward.k8s.io';
@@ -33,10 +33,6 @@ export interface PortForwardTarget {
 
 const prefix = (t: PortForwardTarget, port: number): string => `error forwarding port ${port} to pod ${t.sandbox}, uid ${t.uid}`;
 
-/** strerror's wording of a socket error ("connection reset by peer"), as Go prints it. */
-const syscallMessage = (e: NodeJS.ErrnoException): string =>
-  (typeof e.errno === 'number' ? getSystemErrorMap().get(e.errno)?.[1] : undefined) ?? e.message;
-
 /** Copies between a client stream and the pod's port until both sides are done; resolves with the error to report, if any. */
 export async function forward(port: number, client: Duplex, t: PortForwardTarget): Promise<string | undefined> {
   let pod: Socket;
@@ -48,7 +44,7 @@ export async function forward(port: number, client: Duplex, t: PortForwardTarget
   if (client.destroyed) { pod.destroy(); return undefined; }
   return new Promise((resolve) => {
     let err: string | undefined;
-    pod.on('error', (e: NodeJS.ErrnoException) => { err ??= `${prefix(t, port)}: copying port ${port}: ${e.syscall ?? 'io'}: ${syscallMessage(e)}`; });
+    pod.on('error', (e: NodeJS.ErrnoException) => { err ??= `${prefix(t, port)}: copying port ${port}: ${e.syscall ?? 'io'}: ${typeof e.errno === 'number' ? errnoMessage(e.errno) : e.message}`; });
     client.on('error', () => pod.destroy());
     client.on('close', () => pod.destroy());
     client.pipe(pod);

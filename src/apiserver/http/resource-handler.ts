@@ -19,7 +19,7 @@ import { serveWatch } from './watch.js';
 import { checkUnknownFields, fieldValidationParam, duplicateFieldCheck } from './field-validation.js';
 import type { Route } from './route.js';
 import { subresourceHandlers } from './subresources.js';
-import { answerReview, isReview } from '../reviews.js';
+import { answerReview, reviewFor, type ReviewDef } from '../reviews.js';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
@@ -53,15 +53,17 @@ function checkTypeMeta(r: ResourceDef, obj: Record<string, unknown>, kind = r.ki
 }
 
 /** A review (kubectl auth): POST to the cluster-scoped collection, answered and not stored. */
-async function review(ctx: RequestContext, route: ResourceRoute): Promise<void> {
+async function review(ctx: RequestContext, route: ResourceRoute, rv: ReviewDef): Promise<void> {
   if (route.namespace !== undefined || route.name !== undefined || route.subresource) throw notFoundResource();
   if (ctx.req.method !== 'POST') throw Errors.methodNotAllowed();
   const body = decodeObject(ctx.req.headers['content-type'], await readBodyBytes(ctx.req));
-  sendJson(ctx.res, 201, answerReview(route.group, route.plural, body), 'application/json');
+  checkTypeMeta(rv.def, body);
+  sendJson(ctx.res, 201, answerReview(rv, body), 'application/json');
 }
 
 export async function handleResource(ctx: RequestContext, route: ResourceRoute): Promise<void> {
-  if (isReview(route.group, route.version, route.plural)) return review(ctx, route);
+  const rv = reviewFor(route.group, route.version, route.plural);
+  if (rv) return review(ctx, route, rv);
   const r = findResource(route.group, route.version, route.plural);
   if (!r) throw notFoundResource();
   if (r.namespaced !== (route.namespace !== undefined) && !(r.namespaced && route.name === undefined && route.namespace === undefined)) {
