@@ -8,7 +8,8 @@
 export class QuietGate {
   private busy = 0;
   private waiters: (() => void)[] = [];
-  private quietSince = 0;
+  /** No hold ended within the settle time: set by the timer that wakes the waiters, so `quiet` and the wake-up agree. */
+  private settled = true;
   private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly settleMs = 0) {}
@@ -16,6 +17,7 @@ export class QuietGate {
   /** Marks work in progress; the returned function ends it (a second call does nothing). */
   hold(): () => void {
     this.busy++;
+    this.settled = false;
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     let done = false;
@@ -23,14 +25,13 @@ export class QuietGate {
       if (done) return;
       done = true;
       if (--this.busy > 0) return;
-      this.quietSince = Date.now();
-      if (this.settleMs <= 0) this.wakeAll();
-      else this.settleTimer = setTimeout(() => { this.settleTimer = undefined; if (this.busy === 0) this.wakeAll(); }, this.settleMs);
+      if (this.settleMs <= 0) this.settle();
+      else this.settleTimer = setTimeout(() => { this.settleTimer = undefined; if (this.busy === 0) this.settle(); }, this.settleMs);
     };
   }
 
   get quiet(): boolean {
-    return this.busy === 0 && Date.now() - this.quietSince >= this.settleMs;
+    return this.busy === 0 && this.settled;
   }
 
   /** Resolves once nothing is held (for the settle time), or after maxWaitMs. */
@@ -43,7 +44,8 @@ export class QuietGate {
     });
   }
 
-  private wakeAll(): void {
+  private settle(): void {
+    this.settled = true;
     for (const w of this.waiters.splice(0)) w();
   }
 }
