@@ -14,8 +14,15 @@
 // as for any endpoint elsewhere in a cluster, where on one node the direct path is
 // bridged and only the DNATed one takes br_netfilter's route lookup per packet.
 //
-// Fairness: both targets get one discarded warm-up run first; an even number of
-// pairs (default 6) puts each target first in as many pairs as the other.
+// --dnat-floor adds a third target: the kernel's DNAT with nothing of kubesvc's in
+// its way, one `dnat to` rule in a table of its own on the client's node, for an
+// address outside the service CIDR (kubesvc's hooks still see that flow, as they
+// see the direct one). ClusterIP / floor is then what kubesvc's rules cost over
+// the bare kernel NAT, and floor / direct what the kernel's NAT itself costs.
+//
+// Fairness: every target gets one discarded warm-up run first; round i runs the
+// targets in the i-th of their orders (all of them in turn: 2 for two targets, 6
+// for three), so with a multiple of that many rounds each goes first equally often.
 //
 // State reset before every run (so no run inherits another's conntrack or
 // TIME_WAIT): `conntrack -F` in the node netns (the bridge calls netfilter, so
@@ -33,7 +40,7 @@
 //           off and no neighbour probe delay on the bridge) and the proxy's conntrack
 //           settings (conntrackSysctls).
 //
-// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--placement same-node|other-node] [--modes keep-alive,new-connection] [--pin | --one-cpu] [--diag]
+// Run: npm run build && node dist/bench/proxy-data.js [--pairs 6] [--seconds 5] [--connections 32] [--settle 2] [--placement same-node|other-node] [--modes keep-alive,new-connection] [--pin | --one-cpu] [--dnat-floor] [--diag]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -48,7 +55,7 @@ import type { KubeObject } from '../src/api/object.js';
 const { values } = parseArgs({ options: {
   pairs: { type: 'string', default: '6' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '32' },
   settle: { type: 'string', default: '2' }, server: { type: 'string', default: 'node' }, diag: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false },
-  'one-cpu': { type: 'boolean', default: false },
+  'one-cpu': { type: 'boolean', default: false }, 'dnat-floor': { type: 'boolean', default: false },
   placement: { type: 'string', default: 'same-node' }, modes: { type: 'string', default: 'keep-alive,new-connection' },
 } });
 if (!['same-node', 'other-node'].includes(values.placement!)) throw new Error('--placement must be same-node or other-node');
@@ -66,6 +73,8 @@ const NS = { node: `ksvc-b${id}-node`, srv: `ksvc-b${id}-srv`, cli: `ksvc-b${id}
 const IP = { node: `${NET}.1`, node2: `${NET2}.1`, srv: `${NET2}.10`, cli: `${NET}.20` };
 const NODES = [NS.node, ...(NS.node2 ? [NS.node2] : [])];
 const CIP = '10.96.78.10';
+const FLOOR_IP = '10.200.78.10'; // outside 10.96.0.0/12, so kubesvc's rules treat it as any non-service address
+const FLOOR_TABLE = `ksvc-b${id}-floor`;
 const PORT = 8080;
 const procs: ChildProcess[] = [];
 
@@ -102,7 +111,7 @@ function setup(): void {
 const pin = (cpu: number): string[] => (values['one-cpu'] ? ['taskset', '-c', '1'] : values.pin ? ['taskset', '-c', String(cpu)] : []);
 
 function cleanup(): void {
-  removeBridgeNode(Object.values(NS), procs);
+  removeBridgeNode(Object.values(NS), procs); // the floor table goes with the node namespace
 }
 
 async function startServer(): Promise<void> {
@@ -125,9 +134,33 @@ async function program(): Promise<void> {
     await core.sync();
     await nft.close();
   }
+  if (values['dnat-floor']) {
+    // A postrouting nat chain too, so the table would un-NAT replies on its own (kubesvc's registers that hook anyway).
+    const rules = `table ip ${FLOOR_TABLE} {
+  chain pre { type nat hook prerouting priority dstnat; ip daddr ${FLOOR_IP} tcp dport 80 dnat to ${IP.srv}:${PORT}; }
+  chain post { type nat hook postrouting priority srcnat; }
+}`;
+    const r = spawnSync('ip', ['netns', 'exec', NS.node, 'nft', '-f', '-'], { input: rules, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`nft: ${r.stderr}`);
+  }
+}
+
+/** Every order of xs (round i of the bench runs its targets in orders[i % orders.length]). */
+function orders<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [[...xs]];
+  return xs.flatMap((x, i) => orders([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
 interface Run { rps: number; errors: number }
+type Target = 'clusterIP' | 'direct' | 'floor';
+
+/** Median ratio, the per-round ratios' median and range, and their geometric mean with its 95 % interval. */
+function ratioLine(a: Run[], b: Run[]): string {
+  const ratios = a.map((r, i) => r.rps / b[i].rps).sort((x, y) => x - y);
+  const pr = pairedRatio(a.map((r) => r.rps), b.map((r) => r.rps));
+  return `ratio ${(median(a.map((r) => r.rps)) / median(b.map((r) => r.rps))).toFixed(3)}; per-pair ratios median ${median(ratios).toFixed(3)} (${ratios[0].toFixed(3)}–${ratios.at(-1)!.toFixed(3)})` +
+    `, geometric mean ${pr.geoMean.toFixed(3)} (95 % CI ${pr.low.toFixed(3)}–${pr.high.toFixed(3)})`;
+}
 
 function wrk(url: string, close: boolean): Run {
   const args = ['netns', 'exec', NS.cli, ...pin(0), 'wrk', '-t1', `-c${CONNS}`, `-d${SECONDS}s`, ...(close ? ['-H', 'Connection: close'] : []), url];
@@ -168,29 +201,33 @@ async function main(): Promise<void> {
     await program();
     const probe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', `http://${CIP}/`);
     if (!probe.includes('hello')) throw new Error(`ClusterIP probe failed: ${probe}`);
-    const targets = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/` } as const;
+    const targets: Partial<Record<Target, string>> = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/` };
+    if (values['dnat-floor']) {
+      targets.floor = `http://${FLOOR_IP}/`;
+      const floorProbe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', targets.floor);
+      if (!floorProbe.includes('hello')) throw new Error(`DNAT floor probe failed: ${floorProbe}`);
+    }
+    const names = Object.keys(targets) as Target[];
+    const rounds = orders(names);
     const cpus = values['one-cpu'] ? 'wrk and server on CPU 1' : values.pin ? 'wrk on CPU 0, server on CPU 1' : 'unpinned';
-    console.log(`data plane (${values.placement}, ${cpus}): wrk -t1 -c${CONNS}, ${PAIRS} alternating pairs × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
+    console.log(`data plane (${values.placement}, ${cpus}): wrk -t1 -c${CONNS}, ${PAIRS} alternating rounds of ${names.join(', ')} × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);
     for (const mode of modes) {
       const close = MODES[mode];
-      const res: Record<'clusterIP' | 'direct', Run[]> = { clusterIP: [], direct: [] };
-      for (const t of ['clusterIP', 'direct'] as const) { await reset(); wrk(targets[t], close); } // warm-up, discarded
+      const res: Record<Target, Run[]> = { clusterIP: [], direct: [], floor: [] };
+      for (const t of names) { await reset(); wrk(targets[t]!, close); } // warm-up, discarded
       for (let i = 0; i < PAIRS; i++) {
-        const order = i % 2 ? (['direct', 'clusterIP'] as const) : (['clusterIP', 'direct'] as const);
-        for (const t of order) {
+        for (const t of rounds[i % rounds.length]) {
           await reset();
-          res[t].push(wrk(targets[t], close));
+          res[t].push(wrk(targets[t]!, close));
           diag(`${mode} ${t} ${res[t].at(-1)!.rps.toFixed(0)} req/s`);
         }
       }
-      const c = median(res.clusterIP.map((r) => r.rps)), d = median(res.direct.map((r) => r.rps));
       const fmt = (rs: Run[]): string => rs.map((r) => r.rps.toFixed(0)).join(' ');
       const errs = (rs: Run[]): number => rs.reduce((a, r) => a + r.errors, 0);
-      const pairRatios = res.clusterIP.map((r, i) => r.rps / res.direct[i].rps).sort((a, b) => a - b);
-      const pr = pairedRatio(res.clusterIP.map((r) => r.rps), res.direct.map((r) => r.rps));
-      console.log(`${mode}: ClusterIP median ${c.toFixed(0)} req/s [${fmt(res.clusterIP)}] errors ${errs(res.clusterIP)}; direct median ${d.toFixed(0)} req/s [${fmt(res.direct)}] errors ${errs(res.direct)}; ratio ${(c / d).toFixed(3)}` +
-        `; per-pair ratios median ${median(pairRatios).toFixed(3)} (${pairRatios[0].toFixed(3)}–${pairRatios.at(-1)!.toFixed(3)})` +
-        `, geometric mean ${pr.geoMean.toFixed(3)} (95 % CI ${pr.low.toFixed(3)}–${pr.high.toFixed(3)})`);
+      const rates = names.map((t) => `${t} median ${median(res[t].map((r) => r.rps)).toFixed(0)} req/s [${fmt(res[t])}] errors ${errs(res[t])}`);
+      console.log(`${mode}: ${rates.join('; ')}`);
+      const comparisons: [Target, Target][] = [['clusterIP', 'direct'], ...(targets.floor ? [['clusterIP', 'floor'], ['floor', 'direct']] as [Target, Target][] : [])];
+      for (const [a, b] of comparisons) console.log(`  ${mode} ${a}/${b}: ${ratioLine(res[a], res[b])}`);
     }
   } finally {
     cleanup();
