@@ -7,6 +7,7 @@ import { endpointsPrinter } from './endpoints.js';
 import { endpointSlicePrinter } from './endpointslices.js';
 import { eventPrinter } from './events.js';
 import { leasePrinter } from './leases.js';
+import { configMapPrinter, secretPrinter } from './config.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
@@ -25,6 +26,8 @@ export const printers: Record<string, TablePrinter> = Object.assign(Object.creat
   replicasets: replicaSetPrinter,
   endpointslices: endpointSlicePrinter,
   leases: leasePrinter,
+  configmaps: configMapPrinter,
+  secrets: secretPrinter,
 });
 
 export const printerFor = (resource: string): TablePrinter =>

@@ -2,7 +2,8 @@
 // Deployment of the stand-in image, a client pod, and everything a user sees of pods:
 // distinct IPs on both nodes reachable from the client, logs, service environment
 // variables, a readiness probe that flips, a killed process that restarts, a deleted
-// pod replaced by its ReplicaSet, init containers in order, lifecycle hooks, and Ctrl-C
+// pod replaced by its ReplicaSet, init containers in order, lifecycle hooks, environment
+// from ConfigMaps and Secrets, and Ctrl-C
 // leaving nothing behind.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -289,6 +290,53 @@ describe('kubesvc up: workloads end to end', { skip: clusterSkip, timeout: 240_0
       rmSync(trail, { force: true });
       await c.k(['delete', 'pod', 'hooks', 'bad-hook', '--wait=false', '--ignore-not-found']).catch(() => undefined);
     }
+  });
+
+  it('environment from ConfigMaps and Secrets: envFrom with a prefix, key references, optional sources; a missing ConfigMap holds the container in CreateContainerConfigError until it exists', async () => {
+    await c.k(['create', 'configmap', 'app-config', '--from-literal=MODE=prod', '--from-literal=LEVEL=debug']);
+    await c.k(['create', 'secret', 'generic', 'db', '--from-literal=password=s3cr=t', '--from-literal=user=admin']);
+    const printEnv = { name: 'main', image: 'busybox', command: ['sh', '-c', 'env | sort; exec sleep 3600'] };
+    await c.apply({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'env-sources', labels: { app: 'env-sources' } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{
+          ...printEnv,
+          envFrom: [{ configMapRef: { name: 'app-config' } }, { prefix: 'DB_', secretRef: { name: 'db' } }, { configMapRef: { name: 'absent', optional: true } }],
+          env: [
+            { name: 'LEVEL', value: 'info' },
+            { name: 'PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+            { name: 'URL', value: 'db://$(DB_user)@$(MODE)' },
+            { name: 'MAYBE', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'nope', optional: true } } },
+          ],
+        }],
+      },
+    });
+    await readyPods(c, 'app=env-sources', 1, 30_000);
+    const env = new Map((await c.k(['logs', 'env-sources'])).split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    assert.deepEqual(['MODE', 'LEVEL', 'DB_password', 'DB_user', 'PASS', 'URL'].map((k) => env.get(k)), ['prod', 'info', 's3cr=t', 'admin', 's3cr=t', 'db://admin@prod']);
+    assert.equal(env.has('MAYBE'), false, 'an optional key that is absent sets no variable');
+
+    await c.apply({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'env-later', labels: { app: 'env-later' } },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ ...printEnv, env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'later', key: 'greeting' } } }] }] },
+    });
+    const waiting = await waitUntil('env-later in CreateContainerConfigError', async () => {
+      const [p] = await pods(c, 'app=env-later');
+      return p?.raw.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError' ? p : undefined;
+    }, 20_000);
+    assert.equal(waiting.raw.status.containerStatuses[0].state.waiting.message, 'configmap "later" not found');
+    assert.equal(waiting.phase, 'Pending');
+    assert.match(await c.k(['get', 'pod', 'env-later', '--no-headers']), /^env-later\s+0\/1\s+CreateContainerConfigError\s/);
+    // The agent's events go out behind its status writes (event-queue.ts).
+    await waitUntil('the Failed event', async () => {
+      const events = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=env-later', '-o', 'jsonpath={range .items[*]}{.type} {.reason} {.message}{"\\n"}{end}']);
+      return /^Warning Failed Error: configmap "later" not found$/m.test(events);
+    }, 10_000);
+    await c.k(['create', 'configmap', 'later', '--from-literal=greeting=hello']);
+    await readyPods(c, 'app=env-later', 1, 30_000);
+    assert.match(await c.k(['logs', 'env-later']), /^GREETING=hello$/m);
+    await c.k(['delete', 'pod', 'env-sources', 'env-later', '--wait=false']);
   });
 
   it('Ctrl-C (SIGINT) removes every namespace, link, route, nft table and process of the cluster', async (t) => {

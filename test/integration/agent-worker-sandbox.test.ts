@@ -96,7 +96,7 @@ test('a pod waiting its turn writes no early status; its first write comes with 
   await worker.terminate(0, 'gone');
 });
 
-test('a pod counts as starting until its containers were tried, even one that stays Pending (a missing Secret)', async () => {
+test('a pod counts as starting until its containers were tried, even one that stays Pending (a missing Secret, looked up first)', async () => {
   const starting = new QuietGate();
   const { worker } = await node.worker(new FakeNetNS(), {
     containers: [{ name: 'c', image: 'x', command: ['sleep', '1000'], env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'nope', key: 'pw' } } }] }],
@@ -104,7 +104,13 @@ test('a pod counts as starting until its containers were tried, even one that st
   const started = worker.start();
   assert.equal(starting.quiet, false, 'starting while its sandbox is made');
   await started;
+  // The Secret is looked up first: until the answer, the pod is still starting.
+  for (let i = 0; i < 200 && !(worker.containers[0].rt.state as any).waiting?.reason?.startsWith('CreateContainerConfig'); i++) {
+    assert.equal(starting.quiet, false, 'starting while its Secret is fetched');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   assert.equal((worker.containers[0].rt.state as any).waiting?.reason, 'CreateContainerConfigError');
+  assert.equal((worker.containers[0].rt.state as any).waiting?.message, 'secret "nope" not found');
   assert.equal(starting.quiet, true, 'the agent\'s events no longer wait for this pod');
   // Its status (Pending, the container waiting) is written all the same.
   let pod: any;

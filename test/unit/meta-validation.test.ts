@@ -49,7 +49,7 @@ const createCases: { name: string; meta: ObjectMeta; opts?: MetaOptions; want: s
   { name: 'annotation keys ignore case', meta: { name: 'web', namespace: 'default', annotations: { 'Example.COM/Note': 'anything at all' } }, want: [] },
   { name: 'annotation key bad', meta: { name: 'web', namespace: 'default', annotations: { 'a b': '' } }, want: [`metadata.annotations: Invalid value: "a b": ${nameKeyMsg}`] },
   { name: 'annotations at the limit', meta: { name: 'web', namespace: 'default', annotations: { k: 'x'.repeat(256 * 1024 - 1) } }, want: [] },
-  { name: 'annotations too large', meta: { name: 'web', namespace: 'default', annotations: { k: 'x'.repeat(256 * 1024) } }, want: ['metadata.annotations: Too long: must have at most 262144 bytes'] },
+  { name: 'annotations too large', meta: { name: 'web', namespace: 'default', annotations: { k: 'x'.repeat(256 * 1024) } }, want: ['metadata.annotations: Too long: may not be more than 262144 bytes'] },
   { name: 'owner ok', meta: { name: 'web', namespace: 'default', ownerReferences: [{ ...ref, controller: true }] }, want: [] },
   {
     name: 'owner fields empty',

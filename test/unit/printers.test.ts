@@ -49,8 +49,8 @@ describe('column definitions', () => {
   });
   it('default printer', () => {
     assert.deepEqual(defaultPrinter.columns.map((c) => c.name), ['Name', 'Age']);
-    assert.equal(printerFor('configmaps'), defaultPrinter);
-    assert.deepEqual(printerFor('configmaps').cells({ metadata: meta('c') }, now), ['c', '5m']);
+    assert.equal(printerFor('serviceaccounts'), defaultPrinter);
+    assert.deepEqual(printerFor('serviceaccounts').cells({ metadata: meta('c') }, now), ['c', '5m']);
     assert.deepEqual(defaultPrinter.cells({ metadata: { name: 'x' } }, now), ['x', '<unknown>']);
   });
 });

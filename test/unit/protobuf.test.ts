@@ -324,6 +324,14 @@ describe('decodeKubeProtobuf', () => {
     assert.deepEqual(binding, { kind: 'Binding', apiVersion: 'v1', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } });
   });
 
+  it('decodes ConfigMap and Secret: string and bytes maps (bytes as base64), pointer booleans', () => {
+    const bytes = (num: number, key: string, b: number[]): Bytes => entry(num, key, lenField(2, b));
+    const cm = decode(body('v1', 'ConfigMap', meta(str(1, 'cfg')), strEntry(2, 'mode', 'prod'), bytes(3, 'bin', [0, 1, 255]), bool(4, false)));
+    assert.deepEqual(cm, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'cfg' }, data: { mode: 'prod' }, binaryData: { bin: 'AAH/' }, immutable: false });
+    const sec = decode(body('v1', 'Secret', meta(str(1, 's')), bytes(2, 'password', [...Buffer.from('pw')]), str(3, 'Opaque'), strEntry(4, 'user', 'u')));
+    assert.deepEqual(sec, { kind: 'Secret', apiVersion: 'v1', metadata: { name: 's' }, data: { password: 'cHc=' }, type: 'Opaque', stringData: { user: 'u' } });
+  });
+
   it('decodes DeleteOptions under any group version, keeping pointer zeros', () => {
     for (const apiVersion of ['v1', 'meta.k8s.io/v1', 'apps/v1']) {
       const got = decode(body(apiVersion, 'DeleteOptions', int(1, 0), msg(2, str(1, 'u-1')), str(4, 'Background'), str(5, 'All')));
@@ -343,7 +351,7 @@ describe('malformed bodies', () => {
     { name: 'length past the end', body: raw([0x0a, 0x10, 0x01]), want: /runs past the end/ },
     { name: 'wire type 3 (groups)', body: raw([0x0b]), want: /unsupported wire type 3/ },
     { name: 'no type meta', body: raw(msg(2)), want: /no apiVersion\/kind/ },
-    { name: 'unknown kind', body: body('v1', 'Secret', meta()), want: /no protobuf support for v1 Secret/ },
+    { name: 'unknown kind', body: body('v1', 'ServiceAccount', meta()), want: /no protobuf support for v1 ServiceAccount/ },
     { name: 'content encoding', body: raw(msg(1, str(1, 'v1'), str(2, 'Pod')), str(3, 'gzip')), want: /contentEncoding "gzip"/ },
     { name: 'metadata as a varint', body: body('v1', 'Pod', int(1, 5)), want: /Pod\.metadata: got wire type varint, want length-delimited/ },
     { name: 'string as a varint', body: body('v1', 'Pod', msg(1, int(1, 5))), want: /ObjectMeta\.name: got wire type varint/ },

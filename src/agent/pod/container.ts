@@ -17,6 +17,9 @@ import type { ServeRequest, StandinService } from '../standin/host-client.js';
 import { AttachPoint } from './attach-point.js';
 import { POST_START_TIMEOUT_MS, graceAfterPreStop, runHook } from './hooks.js';
 
+/** Waits between tries of a start whose environment could not be built. */
+const CONFIG_RETRY_MS = [500, 1000, 2000, 4000, 8000, 10_000];
+
 export interface Launch {
   /** The program, as the container's user. */
   argv: string[];
@@ -41,8 +44,12 @@ export interface ContainerHost {
   podRef(): string;
   /** terminationGracePeriodSeconds, for kills after failed probes. */
   graceMs(): number;
-  /** Builds argv and env at each start (service variables are those of that moment). */
-  launch(spec: any): Launch;
+  /**
+   * Builds argv and env at each start (service variables are those of that moment); a promise
+   * when the environment names ConfigMaps or Secrets to fetch first. Throws (rejects) when the
+   * environment cannot be built: the start is then retried.
+   */
+  launch(spec: any): Launch | Promise<Launch>;
   /** Makes the pod's resolv.conf and hosts if they are not yet (a stand-in pod's wait for a first exec). */
   podEtc(): void;
   changed(): void;
@@ -116,11 +123,15 @@ export class ContainerRunner {
     return 'running' in this.rt.state;
   }
 
-  /** A stand-in waiting for its ports: its state changes (and is written) once they open or fail. */
-  get awaitingPorts(): boolean {
-    return this.serving;
+  /**
+   * Between a start and its outcome: a stand-in waiting for its ports, or a container whose
+   * ConfigMaps and Secrets are being fetched. Its state changes (and is written) once that ends.
+   */
+  get awaitingStart(): boolean {
+    return this.serving || this.fetching;
   }
   private serving = false;
+  private fetching = false;
 
   logFile(previous: boolean): string | undefined {
     if (!previous) return logPath(this.host.logPrefix, this.spec.name, this.attempt);
@@ -139,15 +150,40 @@ export class ContainerRunner {
   start(): void {
     if (this.terminating) return;
     this.everStarted = true;
-    let l: Launch;
+    let l: Launch | Promise<Launch>;
     try {
       l = this.host.launch(this.spec);
     } catch (e) {
-      this.rt.state = { waiting: { reason: 'CreateContainerConfigError', message: (e as Error).message } };
-      this.host.event('Warning', 'Failed', `Error: ${(e as Error).message}`);
-      this.host.changed();
+      this.configError(e as Error);
       return;
     }
+    if (l instanceof Promise) {
+      this.fetching = true;
+      l.then(
+        (launch) => { this.fetching = false; if (!this.terminating) this.begin(launch); },
+        (e: Error) => { this.fetching = false; if (!this.terminating) this.configError(e); },
+      );
+      return;
+    }
+    this.begin(l);
+  }
+
+  /**
+   * The environment could not be built (a ConfigMap or Secret is missing): the container waits in
+   * CreateContainerConfigError and the start is tried again, sooner than the kubelet's 10 s pod
+   * resync at first, so a source created just after its pod is picked up within a second or two.
+   */
+  private configError(e: Error): void {
+    this.rt.state = { waiting: { reason: 'CreateContainerConfigError', message: e.message } };
+    this.host.event('Warning', 'Failed', `Error: ${e.message}`);
+    this.host.changed();
+    const wait = CONFIG_RETRY_MS[Math.min(this.configRetries++, CONFIG_RETRY_MS.length - 1)];
+    this.restartTimer = setTimeout(() => this.start(), wait);
+  }
+  private configRetries = 0;
+
+  private begin(l: Launch): void {
+    this.configRetries = 0;
     this.launched = l;
     const id = `kubesvc://${randomBytes(16).toString('hex')}`;
     const req = l.standin;

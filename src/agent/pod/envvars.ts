@@ -1,5 +1,6 @@
-// Container environment: service links (pkg/kubelet/envvars), env with
-// fieldRef/resourceFieldRef and $(VAR) expansion, as the kubelet builds it. Pure.
+// Container environment: service links (pkg/kubelet/envvars), envFrom and env with
+// fieldRef/resourceFieldRef/configMapKeyRef/secretKeyRef and $(VAR) expansion, as
+// the kubelet builds it. Pure: the ConfigMaps and Secrets come fetched (env-sources.ts).
 
 export interface EnvVar {
   name: string;
@@ -123,30 +124,83 @@ function resourceField(ref: { resource: string; divisor?: string | number; conta
   return String(Math.ceil(value / divisor));
 }
 
+/** A ConfigMap's data or a Secret's (decoded) by name, null when it does not exist; see env-sources.ts. */
+export interface EnvSources {
+  configMap(name: string): Record<string, string> | null;
+  secret(name: string): Record<string, string> | null;
+}
+
+const NO_SOURCES: EnvSources = {
+  configMap: () => { throw new Error('no ConfigMaps were fetched'); },
+  secret: () => { throw new Error('no Secrets were fetched'); },
+};
+
+/** Why a container cannot be given its environment, in the kubelet's words (its status message and event). */
+export class EnvSourceError extends Error {}
+
+const missing = (kind: 'ConfigMap' | 'Secret', name: string): EnvSourceError =>
+  new EnvSourceError(`${kind === 'ConfigMap' ? 'configmap' : 'secret'} "${name}" not found`);
+
+function sourceData(sources: EnvSources, kind: 'ConfigMap' | 'Secret', name: string, optional: boolean): Record<string, string> | undefined {
+  const data = kind === 'ConfigMap' ? sources.configMap(name) : sources.secret(name);
+  if (data) return data;
+  if (optional) return undefined;
+  throw missing(kind, name);
+}
+
+/** The value of a configMapKeyRef / secretKeyRef; undefined when an optional source or key is absent (the variable is then left out). */
+function keyRef(sources: EnvSources, kind: 'ConfigMap' | 'Secret', ref: { name?: string; key: string; optional?: boolean }, namespace: string): string | undefined {
+  const optional = ref.optional === true;
+  const data = sourceData(sources, kind, ref.name ?? '', optional);
+  if (!data) return undefined;
+  if (ref.key in data) return data[ref.key];
+  if (optional) return undefined;
+  throw new EnvSourceError(`couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name ?? ''}`);
+}
+
 /**
- * The final environment of one container: service variables first, then the
- * container's env in order (which wins on a name clash), as the kubelet does.
+ * The final environment of one container, as the kubelet builds it: envFrom
+ * sources in order (a later one wins; every key passes, since 1.30 the kubelet
+ * filters no names), then env in order (wins over envFrom; $(VAR) sees both and
+ * the service variables), then the service variables not already defined.
+ * Throws EnvSourceError for a missing non-optional source or key.
  */
-export function containerEnv(container: any, ctx: FieldContext, svcEnv: EnvVar[]): EnvVar[] {
-  const result = new Map<string, string>();
-  for (const e of svcEnv) result.set(e.name, e.value);
+export function containerEnv(container: any, ctx: FieldContext, svcEnv: EnvVar[], sources: EnvSources = NO_SOURCES): EnvVar[] {
+  const namespace = ctx.pod.metadata?.namespace ?? '';
+  const svc = new Map<string, string>(svcEnv.map((e) => [e.name, e.value]));
   const defined = new Map<string, string>();
-  const lookup = (n: string): string | undefined => defined.get(n) ?? result.get(n);
+  for (const from of container.envFrom ?? []) {
+    const kind = from.configMapRef ? 'ConfigMap' : from.secretRef ? 'Secret' : undefined;
+    if (!kind) continue;
+    const ref = from.configMapRef ?? from.secretRef;
+    const data = sourceData(sources, kind, ref.name ?? '', ref.optional === true);
+    if (!data) continue;
+    for (const [k, v] of Object.entries(data)) defined.set((from.prefix ?? '') + k, v);
+  }
+  const lookup = (n: string): string | undefined => defined.get(n) ?? svc.get(n);
   for (const e of container.env ?? []) {
-    let value: string;
-    if (e.valueFrom?.fieldRef) value = fieldPath(e.valueFrom.fieldRef.fieldPath, ctx);
-    else if (e.valueFrom?.resourceFieldRef) {
-      const target = e.valueFrom.resourceFieldRef.containerName
-        ? (ctx.pod.spec?.containers ?? []).find((c: any) => c.name === e.valueFrom.resourceFieldRef.containerName)
+    let value: string | undefined;
+    const vf = e.valueFrom;
+    if (e.value) value = expand(e.value, lookup);
+    else if (vf?.fieldRef) value = fieldPath(vf.fieldRef.fieldPath, ctx);
+    else if (vf?.resourceFieldRef) {
+      const target = vf.resourceFieldRef.containerName
+        ? (ctx.pod.spec?.containers ?? []).find((c: any) => c.name === vf.resourceFieldRef.containerName)
         : container;
-      value = resourceField(e.valueFrom.resourceFieldRef, target, ctx);
-    } else if (e.valueFrom) throw new Error(`env ${e.name}: only fieldRef and resourceFieldRef are supported`);
-    else value = expand(e.value ?? '', lookup);
+      value = resourceField(vf.resourceFieldRef, target, ctx);
+    } else if (vf?.configMapKeyRef) {
+      value = keyRef(sources, 'ConfigMap', vf.configMapKeyRef, namespace);
+      if (value === undefined) continue;
+    } else if (vf?.secretKeyRef) {
+      value = keyRef(sources, 'Secret', vf.secretKeyRef, namespace);
+      if (value === undefined) continue;
+    } else value = '';
+    // A later definition of a name replaces the earlier one but keeps the variable where env declared it last.
+    defined.delete(e.name);
     defined.set(e.name, value);
   }
-  for (const [k, v] of defined) {
-    result.delete(k);
-    result.set(k, v);
-  }
-  return [...result].map(([name, value]) => ({ name, value }));
+  const env: EnvVar[] = [];
+  for (const [name, value] of svc) if (!defined.has(name)) env.push({ name, value });
+  for (const [name, value] of defined) env.push({ name, value });
+  return env;
 }

@@ -17,7 +17,8 @@ import type { Backoff } from './backoff.js';
 import { containerProgram, STANDIN_HOLDER } from './command.js';
 import { ContainerRunner, type Launch } from './container.js';
 import { hostsFile, podHostname, podResolvConf, renderResolvConf } from './dns.js';
-import { containerEnv, expand, serviceEnv, servicesForPod, type ServiceLike } from './envvars.js';
+import { containerEnv, expand, serviceEnv, servicesForPod, type EnvSources, type ServiceLike } from './envvars.js';
+import { envSourceRefs, fetchEnvSources, hasEnvSources } from './env-sources.js';
 import type { ProbeExecutor } from './probe-exec.js';
 import { computePodStatus, initDone, isSidecar } from './status.js';
 import { containerNice } from './cpu-priority.js';
@@ -198,11 +199,12 @@ export class PodWorker {
     this.wired = true;
     this.advanceInit();
     this.startEphemeral();
-    // A stand-in writes its state once its ports are open; a status before that (Pending) would be
-    // one more write per pod. Unless the node's stand-in host is slow to answer.
-    if (this.allContainers.some((c) => c.awaitingPorts)) {
+    // A stand-in writes its state once its ports are open (a container with ConfigMaps or Secrets
+    // once they were fetched); a status before that (Pending) would be one more write per pod.
+    // Unless the node's stand-in host (or the API server) is slow to answer.
+    if (this.allContainers.some((c) => c.awaitingStart)) {
       setTimeout(() => this.syncStatus(), FIRST_STATUS_MS);
-      // Its start ends once its ports opened or failed (changed()), or here if the host never answers.
+      // Its start ends once that finished (changed()), or here if no answer comes.
       setTimeout(() => this.endStart(), START_HOLD_MS).unref();
     } else {
       this.syncStatus();
@@ -238,12 +240,19 @@ export class PodWorker {
     this.etcWritten = true;
   }
 
-  private launch(spec: any): Launch {
+  /** What a start runs; after fetching the ConfigMaps and Secrets its environment names, if it names any. */
+  private launch(spec: any): Launch | Promise<Launch> {
+    const refs = envSourceRefs(spec);
+    if (!hasEnvSources(refs)) return this.launchWith(spec);
+    return fetchEnvSources(this.d.client, this.pod.metadata.namespace, refs).then((sources) => this.launchWith(spec, sources));
+  }
+
+  private launchWith(spec: any, sources?: EnvSources): Launch {
     const ctx = { pod: this.pod, podIPs: this.podIP ? [this.podIP] : [], hostIPs: [this.d.nodeIP], nodeAllocatable: this.d.allocatable };
     const svc = serviceEnv(servicesForPod(this.d.services(), this.pod.metadata.namespace, this.pod.spec?.enableServiceLinks !== false));
     const hostname = podHostname(this.pod);
     const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: hostname, HOME: '/root' };
-    for (const e of containerEnv(spec, ctx, svc)) env[e.name] = e.value;
+    for (const e of containerEnv(spec, ctx, svc, sources)) env[e.name] = e.value;
     let prog = containerProgram(spec, (s) => expand(s, (n) => env[n]));
     // A debugging container without a command gets a shell (its image's usual entrypoint), not a stand-in server.
     if (prog.kind === 'standin' && (this.pod.spec?.ephemeralContainers ?? []).some((e: any) => e.name === spec.name)) prog = { kind: 'exec', argv: ['sh'] };
@@ -359,10 +368,11 @@ export class PodWorker {
 
   /**
    * A pod's start ends once its network is made and every container was tried: started, failed,
-   * or unable to start (a missing Secret keeps a pod Pending for good); not while a stand-in waits for its ports.
+   * or unable to start (a missing Secret keeps a pod Pending until it exists); not while a stand-in
+   * waits for its ports or a container for its ConfigMaps and Secrets.
    */
   private endStartIfTried(): void {
-    if (this.wired && !this.allContainers.some((c) => c.awaitingPorts)) this.endStart();
+    if (this.wired && !this.allContainers.some((c) => c.awaitingStart)) this.endStart();
   }
 
   private endStart(): void {

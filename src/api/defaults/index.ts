@@ -4,6 +4,7 @@
 import type { KubeObject } from '../object.js';
 import { defaultPod } from './pod.js';
 import { defaultDeployment, defaultReplicaSet } from './workloads.js';
+import { defaultSecret } from './config.js';
 import { defaultEndpoints, defaultEndpointSlice, defaultEvent, defaultNamespace, defaultNode } from './core.js';
 
 export type Defaulter = (obj: KubeObject) => void;
@@ -17,6 +18,7 @@ const defaulters = new Map<string, Defaulter>([
   ['endpointslices', defaultEndpointSlice],
   ['nodes', defaultNode],
   ['events', defaultEvent],
+  ['secrets', defaultSecret],
 ]);
 
 /** Adds or replaces the defaulter of a resource (e.g. 'services' → defaultService). */

@@ -2,6 +2,7 @@
 
 import { listOf } from './build.js';
 import { appsDefs } from './defs/apps.js';
+import { coreConfigDefs } from './defs/core-config.js';
 import { coreOtherDefs } from './defs/core-other.js';
 import { corePodDefs } from './defs/core-pod.js';
 import { coreServiceDefs } from './defs/core-service.js';
@@ -16,7 +17,7 @@ export type { Schema, SchemaMap } from './types.js';
 export { servedResources, servedGroupVersions, groupVersionPath } from './resources.js';
 export type { ResourceInfo, SubresourceInfo } from './resources.js';
 
-const base: SchemaMap = { ...metaDefs, ...corePodDefs, ...coreServiceDefs, ...coreOtherDefs, ...appsDefs, ...discoveryDefs, ...coordinationDefs, ...authDefs };
+const base: SchemaMap = { ...metaDefs, ...corePodDefs, ...coreServiceDefs, ...coreOtherDefs, ...coreConfigDefs, ...appsDefs, ...discoveryDefs, ...coordinationDefs, ...authDefs };
 
 const byGvk = new Map<string, string>();
 const gvkKey = (g: string, v: string, k: string) => `${g}/${v}/${k}`;

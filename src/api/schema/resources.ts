@@ -38,6 +38,8 @@ export const servedResources: ResourceInfo[] = [
   { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, subresources: [status] },
   { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true, subresources: [] },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, subresources: [] },
+  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, subresources: [] },
+  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, subresources: [] },
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, subresources: [status, scale] },
   { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, subresources: [status, scale] },
   { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, subresources: [] },

@@ -3,6 +3,7 @@
 // kubectl users see the messages they would see against a real API server.
 
 import { INTSTR, META, QUANTITY } from './build.js';
+import { base64ErrorMessage, base64ErrorOffset } from './go-base64.js';
 import { refTo, resolveSchema, type Schema, type SchemaMap } from './types.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -134,7 +135,13 @@ export function findTypeErrors(obj: unknown, rootSchemaName: string, schemas: Sc
     }
     const bad = (what = jsonType(v)) => out.push(`json: cannot unmarshal ${what} into ${into(struct, fields, s)}`);
     switch (r.type) {
-      case 'string': if (typeof v !== 'string') bad(); return;
+      case 'string':
+        if (typeof v !== 'string') bad();
+        else if (r.format === 'byte') {
+          const at = base64ErrorOffset(v);
+          if (at !== undefined) out.push(base64ErrorMessage(at));
+        }
+        return;
       case 'boolean': if (typeof v !== 'boolean') bad(); return;
       case 'number': if (typeof v !== 'number') bad(); return;
       case 'integer':

@@ -3,7 +3,8 @@
 
 import type { FieldError } from '../status.js';
 import { isDNS1123Label, isIANASvcName, isValidPortNum } from './syntax.js';
-import { isHTTPHeaderName, isRelaxedEnvVarName } from './syntax-extra.js';
+import { isHTTPHeaderName, isRelaxedEnvVarName, validateName } from './syntax-extra.js';
+import { isConfigMapKey } from './config.js';
 import { arr, child, duplicate, each, forbidden, index, invalid, isObj, nonNegative, notFound, notSupported, required, str } from './errors.js';
 
  
@@ -47,7 +48,16 @@ function validateEnv(env: unknown, field: string): FieldError[] {
     if (sources === 0) errs.push(invalid(vfPath, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
     else if (str(e.value)) errs.push(invalid(vfPath, '', 'may not be specified when `value` is not empty'));
     else if (sources > 1) errs.push(invalid(vfPath, '', 'may not have more than one field specified at a time'));
+    for (const k of ['configMapKeyRef', 'secretKeyRef']) if (isObj(vf[k])) errs.push(...validateKeySelector(vf[k], child(vfPath, k)));
   });
+  return errs;
+}
+
+/** validateConfigMapKeySelector / validateSecretKeySelector: an empty name is an invalid subdomain, not a missing one. */
+function validateKeySelector(sel: Obj, field: string): FieldError[] {
+  const errs = each(child(field, 'name'), str(sel.name), validateName('dns1123-subdomain', str(sel.name), false));
+  if (!str(sel.key)) errs.push(required(child(field, 'key')));
+  else errs.push(...each(child(field, 'key'), sel.key, isConfigMapKey(sel.key)));
   return errs;
 }
 
@@ -58,6 +68,12 @@ function validateEnvFrom(envFrom: unknown, field: string): FieldError[] {
     const n = ['configMapRef', 'secretRef'].filter((k) => e?.[k] != null).length;
     if (n === 0) errs.push(invalid(field, '', 'must specify one of: `configMapRef` or `secretRef`'));
     else if (n > 1) errs.push(invalid(field, '', 'may not have more than one field specified at a time'));
+    for (const k of ['configMapRef', 'secretRef']) {
+      if (!isObj(e?.[k])) continue;
+      const at = child(index(field, i), k, 'name');
+      if (!str(e[k].name)) errs.push(required(at));
+      else errs.push(...each(at, e[k].name, validateName('dns1123-subdomain', e[k].name, true)));
+    }
   });
   return errs;
 }

@@ -16,7 +16,7 @@ export const duplicate = (field: string, value: unknown): FieldError => ({ type:
 export const notFound = (field: string, value: unknown): FieldError => ({ type: 'FieldValueNotFound', field, value });
 export const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({ type: 'FieldValueNotSupported', field, value, supported });
 /** field.TooLong: the value is never rendered. */
-export const tooLong = (field: string, max: number): FieldError => ({ type: 'FieldValueTooLong', field, detail: `must have at most ${max} bytes` });
+export const tooLong = (field: string, max: number): FieldError => ({ type: 'FieldValueTooLong', field, detail: `may not be more than ${max} bytes` }); // the 1.32 wording (1.29 said "must have at most")
 export const tooMany = (field: string, actual: number, max: number): FieldError => ({ type: 'FieldValueTooMany', field, value: actual, detail: `must have at most ${max} items` });
 
 export const isNegativeErrorMsg = 'must be greater than or equal to 0';

@@ -12,6 +12,7 @@ import { validateEndpointsCreate, validateEndpointsUpdate } from './endpoints.js
 import { validateEndpointSliceCreate, validateEndpointSliceUpdate } from './endpointslice.js';
 import { validateEventCreate, validateEventUpdate } from './event.js';
 import { validateLeaseCreate, validateLeaseUpdate } from './lease.js';
+import { validateConfigMapCreate, validateConfigMapUpdate, validateSecretCreate, validateSecretUpdate } from './config.js';
 import { nameRuleFor, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 
 export interface ResourceValidator {
@@ -31,6 +32,8 @@ const validators = new Map<string, ResourceValidator>([
   ['endpointslices', { create: validateEndpointSliceCreate, update: validateEndpointSliceUpdate }],
   ['events', { create: validateEventCreate, update: validateEventUpdate }],
   ['leases', { create: validateLeaseCreate, update: validateLeaseUpdate }],
+  ['configmaps', { create: validateConfigMapCreate, update: validateConfigMapUpdate }],
+  ['secrets', { create: validateSecretCreate, update: validateSecretUpdate }],
 ]);
 
 /** Adds or replaces the validator of a resource (e.g. 'services'). */

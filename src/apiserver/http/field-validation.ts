@@ -3,7 +3,7 @@
 import { isPlainObject } from '../../api/object.js';
 import { Errors } from '../../api/status.js';
 import { schemas, schemaNameFor } from '../../api/schema/index.js';
-import { findUnknownFields, strictErrorMessage, warningTexts, decodeErrorMessage } from '../../api/schema/unknown-fields.js';
+import { findTypeErrors, findUnknownFields, strictErrorMessage, warningTexts, decodeErrorMessage } from '../../api/schema/unknown-fields.js';
 import type { ResourceDef } from '../resources.js';
 import { findDuplicateFields } from '../../api/schema/duplicate-fields.js';
 
@@ -29,6 +29,20 @@ export function checkUnknownFields(r: ResourceDef, obj: Record<string, unknown>,
   for (const p of paths) prunePath(obj, p);
   return mode === 'Warn' ? warningTexts(paths) : [];
 }
+
+/**
+ * A []byte field (Secret data, ConfigMap binaryData) that is not base64 cannot be decoded:
+ * a 400 with Go's words (`illegal base64 data at input byte N`), in every mode. Other type
+ * mismatches are left to validation, which words some of them more helpfully than the Go
+ * decoder would (service-selector.ts).
+ */
+export function checkFieldTypes(r: ResourceDef, obj: Record<string, unknown>): void {
+  const name = schemaNameFor(r.group, r.version, r.kind);
+  if (!name) return;
+  const bad = findTypeErrors(obj, name, schemas).find((m) => m.startsWith(BASE64_ERROR));
+  if (bad) throw Errors.badRequest(decodeErrorMessage(r.kind, r.version, bad));
+}
+const BASE64_ERROR = 'illegal base64 data';
 
 /** Removes the field a path like `spec.ports[0].bar` names. */
 export function prunePath(root: unknown, rawPath: string): void {

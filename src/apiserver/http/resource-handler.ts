@@ -16,7 +16,7 @@ import { negotiate, TABLE_CONTENT_TYPE } from './negotiate.js';
 import { sendJson } from './respond.js';
 import { toTable, includeObjectParam, partialMetadata } from './table.js';
 import { serveWatch } from './watch.js';
-import { checkUnknownFields, fieldValidationParam, duplicateFieldCheck } from './field-validation.js';
+import { checkFieldTypes, checkUnknownFields, fieldValidationParam, duplicateFieldCheck } from './field-validation.js';
 import type { Route } from './route.js';
 import { subresourceHandlers } from './subresources.js';
 import { answerReview, reviewFor, type ReviewDef } from '../reviews.js';
@@ -213,6 +213,7 @@ async function readObject(ctx: RequestContext, r: ResourceDef): Promise<{ obj: K
   const ct = ctx.req.headers['content-type'];
   const raw = decodeObject(ct, bytes);
   checkTypeMeta(r, raw);
+  checkFieldTypes(r, raw);
   const mode = fieldValidationParam(ctx.url.searchParams);
   const dupWarnings = mode === 'Ignore' || !(ct ?? 'application/json').startsWith('application/json') ? [] : duplicateFieldCheck(r, bytes.toString('utf8'), mode);
   const warnings = [...dupWarnings, ...checkUnknownFields(r, raw, mode)];

@@ -89,6 +89,8 @@ export const coreFields: Record<string, string> = {
   [CORE + 'EndpointAddress']: 'ip=1 hostname=3 nodeName=4* targetRef=2',
   [CORE + 'ObjectReference']: 'kind=1 namespace=2 name=3 uid=4 apiVersion=5 resourceVersion=6 fieldPath=7',
   [CORE + 'EndpointPort']: 'name=1 port=2 protocol=3 appProtocol=4*',
+  [CORE + 'ConfigMap']: 'metadata=1 data=2 binaryData=3 immutable=4*',
+  [CORE + 'Secret']: 'metadata=1 data=2 type=3 stringData=4 immutable=5*',
   [CORE + 'Event']: 'metadata=1 involvedObject=2 reason=3 message=4 source=5 firstTimestamp=6 lastTimestamp=7 count=8 type=9 eventTime=10 series=11 action=12 related=13 reportingComponent=14 reportingInstance=15',
   [CORE + 'EventSource']: 'component=1 host=2',
   [CORE + 'EventSeries']: 'count=1 lastObservedTime=2',
