@@ -2,10 +2,12 @@
 // its controllers: the node turns Unknown and gets the unreachable taints, its
 // pods stop being Ready so their endpoints leave the Service's EndpointSlice, a
 // pod tolerating the taint for 1 s is evicted while one with the default 300 s
-// stays, and a node that posts status again loses the taints.
+// stays, and a node that posts status again loses the taints; a cordoned node gets the
+// unschedulable taint and loses it when uncordoned.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../support/server.js';
+import { kubectlSession } from '../support/kubectl-session.js';
 import { RestClient, loadKubeconfig } from '../../src/client/rest.js';
 import { rfc3339, rfc3339Micro } from '../../src/util/time.js';
 
@@ -100,6 +102,25 @@ test('a node that only renews its Lease (status unchanged) stays Ready; when the
     assert.equal(await ready(), 'True', 'lease renewals are heartbeats');
     await waitFor('Ready Unknown once the renewals stop', async () => ((await ready()) === 'Unknown' ? true : undefined), 10_000);
   } finally {
+    c.close();
+    await srv.stop();
+  }
+});
+
+test('kubectl cordon taints the node unschedulable:NoSchedule, as describe shows; uncordon takes the taint away', async () => {
+  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: 5000, nodeMonitorPeriodMs: 200 });
+  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
+  const k = kubectlSession(srv.kubeconfigPath);
+  try {
+    await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' } });
+    await c.patch('/api/v1/nodes/n3/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
+    assert.match(await k.ok(['cordon', 'n3']), /node\/n3 cordoned/);
+    await waitFor('the unschedulable taint', async () => (JSON.stringify((await c.get('/api/v1/nodes/n3')).spec.taints) === JSON.stringify([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]) ? true : undefined), 5000);
+    assert.match(await k.ok(['describe', 'node', 'n3']), /^Taints:\s+node\.kubernetes\.io\/unschedulable:NoSchedule$/m);
+    await k.ok(['uncordon', 'n3']);
+    await waitFor('the taint removed', async () => ((await c.get('/api/v1/nodes/n3')).spec.taints?.length ? undefined : true), 5000);
+  } finally {
+    await k.close();
     c.close();
     await srv.stop();
   }

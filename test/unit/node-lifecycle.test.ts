@@ -59,6 +59,15 @@ test('lifecycleTaints follow the Ready condition and keep everything else', () =
   for (const [name, ready, taints, want] of cases) assert.deepEqual(lifecycleTaints(node(ready, taints), NOW), want, name);
 });
 
+test('lifecycleTaints: a cordoned node (spec.unschedulable) gets unschedulable:NoSchedule, an uncordoned one loses it', () => {
+  const cordoned = (on: boolean, taints: any[]) => { const n = node('True', taints); n.spec = { ...n.spec, unschedulable: on }; return n; };
+  const taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+  assert.deepEqual(lifecycleTaints(cordoned(true, []), NOW), [taint]);
+  assert.equal(lifecycleTaints(cordoned(true, [taint]), NOW), undefined);
+  assert.deepEqual(lifecycleTaints(cordoned(false, [taint, { key: 'dedicated', effect: 'NoSchedule' }]), NOW), [{ key: 'dedicated', effect: 'NoSchedule' }]);
+  assert.equal(lifecycleTaints(cordoned(false, [{ ...taint, effect: 'NoExecute' }]), NOW), undefined, 'a user\'s NoExecute taint of that key is not ours');
+});
+
 test('evictionTime: untolerated now, tolerationSeconds from the taint time, forever without seconds', () => {
   const now = Date.parse(NOW);
   const taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: T0 };

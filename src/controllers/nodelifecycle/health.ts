@@ -4,7 +4,7 @@
 // for eviction given its tolerations.
 import type { KubeObject } from '../../api/object.js';
 import { notReadyTaint, unreachableTaint } from '../../api/defaults/pod.js';
-import { tolerates, type Taint, type Toleration } from '../scheduler/filters.js';
+import { UNSCHEDULABLE_TAINT, tolerates, type Taint, type Toleration } from '../scheduler/filters.js';
 
 export interface NodeCondition {
   type: string;
@@ -60,18 +60,21 @@ export function unknownConditions(n: KubeObject, now: string): NodeCondition[] |
 const LIFECYCLE_KEYS = [notReadyTaint, unreachableTaint];
 
 /**
- * The node's taints with the lifecycle ones set from its Ready condition:
- * False → not-ready, Unknown → unreachable (NoSchedule and NoExecute each),
- * True → neither. Other taints and the timeAdded of kept ones stay; undefined
- * when nothing changes.
+ * The node's taints with the controller's own set from its state: its Ready
+ * condition (False → not-ready, Unknown → unreachable, NoSchedule and NoExecute
+ * each; True → neither) and spec.unschedulable (`kubectl cordon` →
+ * unschedulable:NoSchedule, as TaintNodesByCondition adds it). Other taints and
+ * the timeAdded of kept ones stay; undefined when nothing changes.
  */
 export function lifecycleTaints(n: KubeObject, now: string): TimedTaint[] | undefined {
   const current: TimedTaint[] = n.spec?.taints ?? [];
   const status = readyCondition(n)?.status ?? 'Unknown';
   const key = status === 'True' ? undefined : status === 'False' ? notReadyTaint : unreachableTaint;
-  const want = key ? ['NoSchedule', 'NoExecute'].map((effect) => ({ key, effect })) : [];
-  const isLifecycle = (t: TimedTaint): boolean => LIFECYCLE_KEYS.includes(t.key) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute');
-  const kept = current.filter((t) => !isLifecycle(t) || want.some((w) => w.key === t.key && w.effect === t.effect));
+  const want: Taint[] = key ? ['NoSchedule', 'NoExecute'].map((effect) => ({ key, effect })) : [];
+  if (n.spec?.unschedulable === true) want.push({ key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' });
+  const isOurs = (t: TimedTaint): boolean =>
+    (LIFECYCLE_KEYS.includes(t.key) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute')) || (t.key === UNSCHEDULABLE_TAINT && t.effect === 'NoSchedule');
+  const kept = current.filter((t) => !isOurs(t) || want.some((w) => w.key === t.key && w.effect === t.effect));
   const added = want.filter((w) => !kept.some((t) => t.key === w.key && t.effect === w.effect)).map((w) => (w.effect === 'NoExecute' ? { ...w, timeAdded: now } : w));
   if (!added.length && kept.length === current.length) return undefined;
   return [...kept, ...added];
