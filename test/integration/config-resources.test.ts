@@ -70,6 +70,13 @@ describe('ConfigMaps and Secrets', { timeout: 90_000 }, () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3/, r.stderr);
     assert.equal((await suite.k.run(['get', 'secret', 'not-b64'])).code, 1, 'nothing was stored');
+    const num = await suite.k.run(['create', '-f', '-'], json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'num' }, data: { a: 5 } }));
+    assert.match(num.stderr, /ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap\.data of type string/, num.stderr);
+    // A patch's result is decoded the same way: bad base64 written by a patch is refused too.
+    await suite.k.ok(['create', 'secret', 'generic', 'patched', '--from-literal=a=1']);
+    const p = await suite.k.run(['patch', 'secret', 'patched', '--type=merge', '-p', '{"data":{"a":"!!"}}']);
+    assert.match(p.stderr, /illegal base64 data at input byte 0/, p.stderr);
+    assert.equal(await suite.k.ok(['get', 'secret', 'patched', '-o', 'jsonpath={.data.a}']), b64('1'));
   });
 
   test('immutable: data can no longer change, the flag cannot be unset, deletion still works', async () => {

@@ -115,10 +115,15 @@ test('kubectl cordon taints the node unschedulable:NoSchedule, as describe shows
     await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' } });
     await c.patch('/api/v1/nodes/n3/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
     assert.match(await k.ok(['cordon', 'n3']), /node\/n3 cordoned/);
-    await waitFor('the unschedulable taint', async () => (JSON.stringify((await c.get('/api/v1/nodes/n3')).spec.taints) === JSON.stringify([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]) ? true : undefined), 5000);
-    assert.match(await k.ok(['describe', 'node', 'n3']), /^Taints:\s+node\.kubernetes\.io\/unschedulable:NoSchedule$/m);
+    const taints = await waitFor('the unschedulable taint', async () => (await c.get('/api/v1/nodes/n3')).spec.taints, 5000);
+    assert.deepEqual(taints.map((t: any) => [t.key, t.effect, typeof t.timeAdded]), [['node.kubernetes.io/unschedulable', 'NoSchedule', 'string']]);
+    // A taint added with kubectl meanwhile survives the controller's writes.
+    await k.ok(['taint', 'node', 'n3', 'dedicated=db:NoSchedule']);
+    await sleep(600);
+    assert.deepEqual((await c.get('/api/v1/nodes/n3')).spec.taints.map((t: any) => t.key).sort(), ['dedicated', 'node.kubernetes.io/unschedulable']);
+    assert.match(await k.ok(['describe', 'node', 'n3']), /^Taints:\s+dedicated=db:NoSchedule\n\s+node\.kubernetes\.io\/unschedulable:NoSchedule$/m);
     await k.ok(['uncordon', 'n3']);
-    await waitFor('the taint removed', async () => ((await c.get('/api/v1/nodes/n3')).spec.taints?.length ? undefined : true), 5000);
+    await waitFor('the taint removed', async () => ((await c.get('/api/v1/nodes/n3')).spec.taints?.map((t: any) => t.key).join() === 'dedicated' ? true : undefined), 5000);
   } finally {
     await k.close();
     c.close();

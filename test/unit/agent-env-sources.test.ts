@@ -45,6 +45,7 @@ describe('container env from ConfigMaps and Secrets', () => {
     { name: 'missing ConfigMap', c: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'a' } } }] }, msg: 'configmap "nope" not found' },
     { name: 'missing Secret (envFrom)', c: { envFrom: [{ secretRef: { name: 'nope' } }] }, msg: 'secret "nope" not found' },
     { name: 'missing ConfigMap key', c: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'absent' } } }] }, msg: "couldn't find key absent in ConfigMap web/cfg" },
+    { name: 'a key named like an Object method is still missing', c: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'constructor' } } }] }, msg: "couldn't find key constructor in ConfigMap web/cfg" },
     { name: 'missing Secret key', c: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'db', key: 'user' } } }] }, msg: "couldn't find key user in Secret web/db" },
   ];
   for (const f of failures) {

@@ -27,6 +27,10 @@ describe('ConfigMap validation', () => {
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(lines(validateCreate('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, ...c.cm } as KubeObject)), c.want));
 
+  test('keys are the object\'s own: toString is a key like any other', () => {
+    assert.deepEqual(lines(validateCreate('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { toString: 'x', constructor: 'y' } } as KubeObject)), []);
+  });
+
   test('immutable: data, binaryData and the flag itself are frozen', () => {
     const old = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta, resourceVersion: '1' }, data: { a: '1' }, immutable: true } as KubeObject;
     assert.deepEqual(lines(validateUpdate('configmaps', { ...old, metadata: { ...old.metadata, labels: { x: 'y' } } } as KubeObject, old)), []);
@@ -97,6 +101,16 @@ describe("Go's decoding errors", () => {
     ['{} x', "invalid character 'x' after top-level value"],
     ['{"a":tru}', "invalid character '}' in literal true (expecting 'e')"],
     ['[1]', 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
+    ['{"a":01}', "invalid character '1' after object key:value pair"],
+    ['{"a":1.}', "invalid character '}' after decimal point in numeric literal"],
+    ['{"a":1e}', "invalid character '}' in exponent of numeric literal"],
+    ['{"a":-1.5e+3}', undefined],
+    ['{"a":"\\uZZ"}', "invalid character 'Z' in \\u hexadecimal character escape"],
+    ['{\n', 'unexpected end of JSON input'],
+    ['\n x', "invalid character 'x' looking for beginning of value"],
+    ['{"a":\n\t}', "invalid character '}' looking for beginning of value"],
+    ['{"a":"x\ny"}', "invalid character '\\n' in string literal"],
+    ['é', "invalid character 'Ã' looking for beginning of value"],
     ['"s"', 'json: cannot unmarshal string into Go value of type map[string]interface {}'],
   ];
   for (const [s, want] of jsonCases) test(`json ${JSON.stringify(s)}`, () => assert.equal(goJsonError(s), want));

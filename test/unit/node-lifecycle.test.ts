@@ -45,14 +45,14 @@ test('heartbeatOf changes with every renewal of the node\'s Lease too, the statu
   assert.notEqual(heartbeatOf(node(undefined), lease('2025-01-01T00:00:10.000000Z')), '', 'a lease alone is a sign of life');
 });
 
-test('lifecycleTaints follow the Ready condition and keep everything else', () => {
+test('lifecycleTaints follow the Ready condition, stamp what they add, and keep everything else', () => {
   const user = { key: 'dedicated', value: 'x', effect: 'NoSchedule' };
   const cases: [string, string | undefined, any[], any[] | undefined][] = [
     ['Ready, nothing to do', 'True', [user], undefined],
-    ['Unknown adds unreachable', 'Unknown', [user], [user, { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: NOW }]],
-    ['False adds not-ready', 'False', [], [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: NOW }]],
+    ['Unknown adds unreachable', 'Unknown', [user], [user, { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: NOW }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: NOW }]],
+    ['False adds not-ready', 'False', [], [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule', timeAdded: NOW }, { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: NOW }]],
     ['Unknown swaps not-ready for unreachable', 'Unknown', [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: T0 }],
-      [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: NOW }]],
+      [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: NOW }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: NOW }]],
     ['Ready again removes them', 'True', [user, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: T0 }], [user]],
     ['kept taints keep their time', 'Unknown', [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: T0 }], undefined],
   ];
@@ -62,7 +62,7 @@ test('lifecycleTaints follow the Ready condition and keep everything else', () =
 test('lifecycleTaints: a cordoned node (spec.unschedulable) gets unschedulable:NoSchedule, an uncordoned one loses it', () => {
   const cordoned = (on: boolean, taints: any[]) => { const n = node('True', taints); n.spec = { ...n.spec, unschedulable: on }; return n; };
   const taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
-  assert.deepEqual(lifecycleTaints(cordoned(true, []), NOW), [taint]);
+  assert.deepEqual(lifecycleTaints(cordoned(true, []), NOW), [{ ...taint, timeAdded: NOW }]);
   assert.equal(lifecycleTaints(cordoned(true, [taint]), NOW), undefined);
   assert.deepEqual(lifecycleTaints(cordoned(false, [taint, { key: 'dedicated', effect: 'NoSchedule' }]), NOW), [{ key: 'dedicated', effect: 'NoSchedule' }]);
   assert.equal(lifecycleTaints(cordoned(false, [{ ...taint, effect: 'NoExecute' }]), NOW), undefined, 'a user\'s NoExecute taint of that key is not ours');

@@ -160,12 +160,23 @@ export class ContainerRunner {
     if (l instanceof Promise) {
       this.fetching = true;
       l.then(
-        (launch) => { this.fetching = false; if (!this.terminating) this.begin(launch); },
+        (launch) => { this.fetching = false; if (!this.terminating) this.beginOrFail(launch); },
         (e: Error) => { this.fetching = false; if (!this.terminating) this.configError(e); },
       );
       return;
     }
-    this.begin(l);
+    this.beginOrFail(l);
+  }
+
+  /** A launch the process cannot be started with (a NUL byte in a value from a Secret, a workingDir that cannot be made) waits and is retried like a config error. */
+  private beginOrFail(l: Launch): void {
+    const nul = Object.entries(l.env).find(([, v]) => v.includes('\0'));
+    if (nul) { this.configError(new Error(`environment variable ${nul[0]} contains a NUL byte`)); return; }
+    try {
+      this.begin(l);
+    } catch (e) {
+      this.configError(e as Error);
+    }
   }
 
   /**

@@ -153,7 +153,7 @@ function keyRef(sources: EnvSources, kind: 'ConfigMap' | 'Secret', ref: { name?:
   const optional = ref.optional === true;
   const data = sourceData(sources, kind, ref.name ?? '', optional);
   if (!data) return undefined;
-  if (ref.key in data) return data[ref.key];
+  if (Object.hasOwn(data, ref.key)) return data[ref.key];
   if (optional) return undefined;
   throw new EnvSourceError(`couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name ?? ''}`);
 }

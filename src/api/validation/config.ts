@@ -37,7 +37,7 @@ function validateKeys(m: unknown, field: string): FieldError[] {
 function validateConfigMap(cm: KubeObject): FieldError[] {
   const errs = validateKeys(cm.data, 'data');
   const binary = isObj(cm.binaryData) ? cm.binaryData : {};
-  for (const [k] of entries(cm.data)) if (k in binary) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
+  for (const [k] of entries(cm.data)) if (Object.hasOwn(binary, k)) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'));
   errs.push(...validateKeys(cm.binaryData, 'binaryData'));
   const size = entries(cm.data).reduce((n, [, v]) => n + utf8Size(v), 0) + entries(cm.binaryData).reduce((n, [, v]) => n + base64Size(v), 0);
   // Go reports it at the empty path, which prints as "[]".
@@ -50,7 +50,7 @@ const REDACTED = '<secret contents redacted>';
 /** The keys a Secret's type requires (and, for the docker types, a JSON object in them). */
 function validateSecretType(s: KubeObject): FieldError[] {
   const data = isObj(s.data) ? (s.data as Record<string, string>) : {};
-  const has = (k: string) => k in data;
+  const has = (k: string) => Object.hasOwn(data, k);
   const json = (k: string): FieldError[] => {
     if (!has(k)) return [required(key('data', k))];
     const err = goJsonError(Buffer.from(data[k], 'base64').toString('utf8'));

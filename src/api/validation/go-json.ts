@@ -3,9 +3,24 @@
 // scanner for Go's common syntax messages; undefined when the document is a
 // JSON object.
 
-const quoteChar = (c: string): string => (c === "'" ? "'\\''" : c === '"' ? "'\"'" : `'${c}'`);
+const ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\' };
 
-export function goJsonError(text: string): string | undefined {
+/** Go's quoteChar: one byte, quoted as strconv.Quote writes it (a byte above 0x7f reads as that Latin-1 rune). */
+function quoteChar(c: string): string {
+  if (c === "'") return "'\\''";
+  if (c === '"') return "'\"'";
+  const code = c.charCodeAt(0);
+  if (ESCAPES[c]) return `'${ESCAPES[c]}'`;
+  if (code < 0x20 || code === 0x7f) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  if (code >= 0x80 && code < 0xa0) return `'\\u${code.toString(16).padStart(4, '0')}'`;
+  return `'${c}'`;
+}
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+export function goJsonError(input: string): string | undefined {
+  // Go scans bytes: one char per UTF-8 byte.
+  const text = Buffer.from(input, 'utf8').toString('latin1');
   let i = 0;
   const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
   const bad = (context: string): never => { throw new Error(`invalid character ${quoteChar(text[i])} ${context}`); };
@@ -36,14 +51,38 @@ export function goJsonError(text: string): string | undefined {
       if (i >= text.length) end();
       const c = text[i];
       if (c === '"') { i++; return; }
-      if (c === '\\') { i++; if (i >= text.length) end(); if (!'"\\/bfnrtu'.includes(text[i])) bad('in string escape code'); }
+      if (c === '\\') {
+        i++;
+        if (i >= text.length) end();
+        if (!'"\\/bfnrtu'.includes(text[i])) bad('in string escape code');
+        if (text[i] === 'u') {
+          for (let j = 0; j < 4; j++) {
+            i++;
+            if (i >= text.length) end();
+            if (!/[0-9a-fA-F]/.test(text[i])) bad('in \\u hexadecimal character escape');
+          }
+        }
+      }
       else if (c < ' ') bad('in string literal');
       i++;
     }
   };
+  // Go's number states: a leading 0 takes no more digits; '.' and the exponent need a digit after them.
+  const digitAfter = (context: string): void => {
+    i++;
+    if (i >= text.length) end();
+    if (!isDigit(text[i])) bad(context);
+    while (isDigit(text[i])) i++;
+  };
   const number = (): void => {
-    if (text[i] === '-') { i++; if (i >= text.length) end(); if (!(text[i] >= '0' && text[i] <= '9')) bad('in numeric literal'); }
-    while (i < text.length && /[0-9.eE+-]/.test(text[i])) i++;
+    if (text[i] === '-') { i++; if (i >= text.length) end(); if (!isDigit(text[i])) bad('in numeric literal'); }
+    if (text[i] === '0') i++;
+    else while (isDigit(text[i])) i++;
+    if (text[i] === '.') digitAfter('after decimal point in numeric literal');
+    if (text[i] === 'e' || text[i] === 'E') {
+      if (text[i + 1] === '+' || text[i + 1] === '-') i++;
+      digitAfter('in exponent of numeric literal');
+    }
   };
   const object = (): void => {
     i++;

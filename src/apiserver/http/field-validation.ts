@@ -31,16 +31,18 @@ export function checkUnknownFields(r: ResourceDef, obj: Record<string, unknown>,
 }
 
 /**
- * A []byte field (Secret data, ConfigMap binaryData) that is not base64 cannot be decoded:
- * a 400 with Go's words (`illegal base64 data at input byte N`), in every mode. Other type
- * mismatches are left to validation, which words some of them more helpfully than the Go
- * decoder would (service-selector.ts).
+ * Values that do not fit their fields cannot be decoded: a 400 with Go's words, in every mode,
+ * for a request body and for a patch's result alike. For ConfigMaps and Secrets every mismatch
+ * (a number in data, data that is not base64); elsewhere only []byte fields, as other mismatches
+ * are left to validation, which words some of them more helpfully than the Go decoder would
+ * (service-selector.ts).
  */
-export function checkFieldTypes(r: ResourceDef, obj: Record<string, unknown>): void {
+export function checkFieldTypes(r: ResourceDef, obj: Record<string, unknown>, from: 'body' | 'patch' = 'body'): void {
   const name = schemaNameFor(r.group, r.version, r.kind);
   if (!name) return;
-  const bad = findTypeErrors(obj, name, schemas).find((m) => m.startsWith(BASE64_ERROR));
-  if (bad) throw Errors.badRequest(decodeErrorMessage(r.kind, r.version, bad));
+  const all = r.kind === 'ConfigMap' || r.kind === 'Secret';
+  const bad = findTypeErrors(obj, name, schemas).find((m) => all || m.startsWith(BASE64_ERROR));
+  if (bad) throw Errors.badRequest(from === 'body' ? decodeErrorMessage(r.kind, r.version, bad) : bad);
 }
 const BASE64_ERROR = 'illegal base64 data';
 

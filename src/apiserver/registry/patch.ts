@@ -5,7 +5,7 @@ import { schemas } from '../../api/schema/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, parsePatchBody } from '../../api/patch/index.js';
 import { serverSideApply } from '../../api/apply/index.js';
 import { apiVersionOf, storageKey, type ResourceDef } from '../resources.js';
-import { checkUnknownFields, type FieldValidation } from '../http/field-validation.js';
+import { checkFieldTypes, checkUnknownFields, type FieldValidation } from '../http/field-validation.js';
 import { rootSchemaOf } from './managed-fields.js';
 import { checkUidPrecondition, type Store, type WriteOptions } from './store.js';
 import { rfc3339 } from '../../util/time.js';
@@ -34,6 +34,7 @@ export async function patchObject(store: Store, r: ResourceDef, ns: string | und
     const current = store.get(r, ns, name);
     const patched = patchOnce(r, current, parsed.kind, parsed.value);
     const warnings = checkUnknownFields(r, patched, p.fieldValidation, 'patch');
+    checkFieldTypes(r, patched, 'patch');
     const wantRv = patched.metadata?.resourceVersion;
     if (wantRv && wantRv !== current.metadata.resourceVersion) {
       throw Errors.conflict(r.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', r.group);
@@ -78,6 +79,7 @@ async function apply(store: Store, r: ResourceDef, ns: string | undefined, name:
     throw Errors.badRequest(`the API version in the data (${String(applied.apiVersion)}) does not match the expected API version (${apiVersion})`);
   }
   const warnings = checkUnknownFields(r, applied, p.fieldValidation, 'patch');
+  checkFieldTypes(r, applied, 'patch');
   const meta = (isPlainObject(applied.metadata) ? applied.metadata : {}) as KubeObject['metadata'];
   if (meta.name !== undefined && meta.name !== name) {
     throw Errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);

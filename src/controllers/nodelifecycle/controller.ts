@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Informer } from '../../client/informer.js';
-import { isNotFoundError, type RestClient } from '../../client/rest.js';
+import { isConflictError, isNotFoundError, type RestClient } from '../../client/rest.js';
 import { Nodes, Pods, resourcePath } from '../../client/resources.js';
 import { rfc3339 } from '../../util/time.js';
 import { isPodReady } from '../replicaset/pod-util.js';
@@ -103,7 +103,16 @@ export class NodeLifecycleController {
       }
     }
     const taints = lifecycleTaints(node, stamp);
-    if (taints) node = await this.client.patch(resourcePath(Nodes, undefined, name), { spec: { taints } }, 'merge');
+    if (taints) {
+      // The taint list is replaced whole: the resourceVersion makes a write from a stale copy (a
+      // taint added meanwhile) a 409, and the next pass starts from the newer node.
+      try {
+        node = await this.client.patch(resourcePath(Nodes, undefined, name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints } }, 'merge');
+      } catch (e) {
+        if (isConflictError(e) || isNotFoundError(e)) return;
+        throw e;
+      }
+    }
     if (!isNodeReady(node)) await this.markPodsNotReady(pods, stamp);
     await this.evict(node, pods, now);
   }

@@ -75,7 +75,8 @@ export function lifecycleTaints(n: KubeObject, now: string): TimedTaint[] | unde
   const isOurs = (t: TimedTaint): boolean =>
     (LIFECYCLE_KEYS.includes(t.key) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute')) || (t.key === UNSCHEDULABLE_TAINT && t.effect === 'NoSchedule');
   const kept = current.filter((t) => !isOurs(t) || want.some((w) => w.key === t.key && w.effect === t.effect));
-  const added = want.filter((w) => !kept.some((t) => t.key === w.key && t.effect === w.effect)).map((w) => (w.effect === 'NoExecute' ? { ...w, timeAdded: now } : w));
+  // Stamped as SwapNodeControllerTaint stamps every taint it adds.
+  const added = want.filter((w) => !kept.some((t) => t.key === w.key && t.effect === w.effect)).map((w) => ({ ...w, timeAdded: now }));
   if (!added.length && kept.length === current.length) return undefined;
   return [...kept, ...added];
 }
