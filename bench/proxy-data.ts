@@ -199,15 +199,12 @@ async function main(): Promise<void> {
     setup();
     await startServer();
     await program();
-    const probe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', `http://${CIP}/`);
-    if (!probe.includes('hello')) throw new Error(`ClusterIP probe failed: ${probe}`);
-    const targets: Partial<Record<Target, string>> = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/` };
-    if (values['dnat-floor']) {
-      targets.floor = `http://${FLOOR_IP}/`;
-      const floorProbe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', targets.floor);
-      if (!floorProbe.includes('hello')) throw new Error(`DNAT floor probe failed: ${floorProbe}`);
-    }
+    const targets: Partial<Record<Target, string>> = { clusterIP: `http://${CIP}/`, direct: `http://${IP.srv}:${PORT}/`, ...(values['dnat-floor'] ? { floor: `http://${FLOOR_IP}/` } : {}) };
     const names = Object.keys(targets) as Target[];
+    for (const t of names) {
+      const probe = inNs(NS.cli, 'curl', '-s', '--max-time', '3', targets[t]!);
+      if (!probe.includes('hello')) throw new Error(`${t} probe failed: ${probe}`);
+    }
     const rounds = orders(names);
     const cpus = values['one-cpu'] ? 'wrk and server on CPU 1' : values.pin ? 'wrk on CPU 0, server on CPU 1' : 'unpinned';
     console.log(`data plane (${values.placement}, ${cpus}): wrk -t1 -c${CONNS}, ${PAIRS} alternating rounds of ${names.join(', ')} × ${SECONDS}s per mode, conntrack flushed + ${SETTLE}s settle before each run`);

@@ -22,6 +22,18 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 1
   }
 }
 
+/** A server with its controllers (fast node monitoring) and a client, closed after fn even when it fails. */
+async function withServer(graceMs: number, fn: (srv: Awaited<ReturnType<typeof startTestServer>>, c: RestClient) => Promise<void>): Promise<void> {
+  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: graceMs, nodeMonitorPeriodMs: 200 });
+  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
+  try {
+    await fn(srv, c);
+  } finally {
+    c.close();
+    await srv.stop();
+  }
+}
+
 const readyConditions = (now: string): any[] => [
   { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now },
   { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now },
@@ -30,9 +42,7 @@ const readyConditions = (now: string): any[] => [
 ];
 
 test('a silent node goes Unknown, its pods leave endpoints, short tolerations are evicted, taints go when it returns', async () => {
-  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 });
-  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
-  try {
+  await withServer(1500, async (_srv, c) => {
     await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDR: '10.244.9.0/24' } });
     const beat = (): Promise<unknown> => c.patch('/api/v1/nodes/n1/status', { status: { conditions: readyConditions(rfc3339()), addresses: [{ type: 'InternalIP', address: '172.30.9.11' }] } }, 'merge');
     await beat();
@@ -79,16 +89,11 @@ test('a silent node goes Unknown, its pods leave endpoints, short tolerations ar
     // The agent is back: Ready, taints gone.
     await beat();
     await waitFor('taints removed', async () => ((await c.get('/api/v1/nodes/n1')).spec.taints?.length ? undefined : true));
-  } finally {
-    c.close();
-    await srv.stop();
-  }
+  });
 });
 
 test('a node that only renews its Lease (status unchanged) stays Ready; when the renewals stop too, it goes Unknown', async () => {
-  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 });
-  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
-  try {
+  await withServer(1500, async (_srv, c) => {
     await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } });
     await c.patch('/api/v1/nodes/n2/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
     const leases = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
@@ -101,32 +106,27 @@ test('a node that only renews its Lease (status unchanged) stays Ready; when the
     }
     assert.equal(await ready(), 'True', 'lease renewals are heartbeats');
     await waitFor('Ready Unknown once the renewals stop', async () => ((await ready()) === 'Unknown' ? true : undefined), 10_000);
-  } finally {
-    c.close();
-    await srv.stop();
-  }
+  });
 });
 
 test('kubectl cordon taints the node unschedulable:NoSchedule, as describe shows; uncordon takes the taint away', async () => {
-  const srv = await startTestServer({ controllers: true, nodeMonitorGracePeriodMs: 5000, nodeMonitorPeriodMs: 200 });
-  const c = new RestClient(loadKubeconfig(srv.kubeconfigPath), 'node-lifecycle-test');
-  const k = kubectlSession(srv.kubeconfigPath);
-  try {
-    await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' } });
-    await c.patch('/api/v1/nodes/n3/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
-    assert.match(await k.ok(['cordon', 'n3']), /node\/n3 cordoned/);
-    const taints = await waitFor('the unschedulable taint', async () => (await c.get('/api/v1/nodes/n3')).spec.taints, 5000);
-    assert.deepEqual(taints.map((t: any) => [t.key, t.effect, typeof t.timeAdded]), [['node.kubernetes.io/unschedulable', 'NoSchedule', 'string']]);
-    // A taint added with kubectl meanwhile survives the controller's writes.
-    await k.ok(['taint', 'node', 'n3', 'dedicated=db:NoSchedule']);
-    await sleep(600);
-    assert.deepEqual((await c.get('/api/v1/nodes/n3')).spec.taints.map((t: any) => t.key).sort(), ['dedicated', 'node.kubernetes.io/unschedulable']);
-    assert.match(await k.ok(['describe', 'node', 'n3']), /^Taints:\s+dedicated=db:NoSchedule\n\s+node\.kubernetes\.io\/unschedulable:NoSchedule$/m);
-    await k.ok(['uncordon', 'n3']);
-    await waitFor('the taint removed', async () => ((await c.get('/api/v1/nodes/n3')).spec.taints?.map((t: any) => t.key).join() === 'dedicated' ? true : undefined), 5000);
-  } finally {
-    await k.close();
-    c.close();
-    await srv.stop();
-  }
+  await withServer(5000, async (srv, c) => {
+    const k = kubectlSession(srv.kubeconfigPath);
+    try {
+      await c.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' } });
+      await c.patch('/api/v1/nodes/n3/status', { status: { conditions: readyConditions(rfc3339()) } }, 'merge');
+      assert.match(await k.ok(['cordon', 'n3']), /node\/n3 cordoned/);
+      const taints = await waitFor('the unschedulable taint', async () => (await c.get('/api/v1/nodes/n3')).spec.taints, 5000);
+      assert.deepEqual(taints.map((t: any) => [t.key, t.effect, typeof t.timeAdded]), [['node.kubernetes.io/unschedulable', 'NoSchedule', 'string']]);
+      // A taint added with kubectl meanwhile survives the controller's writes.
+      await k.ok(['taint', 'node', 'n3', 'dedicated=db:NoSchedule']);
+      await sleep(600);
+      assert.deepEqual((await c.get('/api/v1/nodes/n3')).spec.taints.map((t: any) => t.key).sort(), ['dedicated', 'node.kubernetes.io/unschedulable']);
+      assert.match(await k.ok(['describe', 'node', 'n3']), /^Taints:\s+dedicated=db:NoSchedule\n\s+node\.kubernetes\.io\/unschedulable:NoSchedule$/m);
+      await k.ok(['uncordon', 'n3']);
+      await waitFor('the taint removed', async () => ((await c.get('/api/v1/nodes/n3')).spec.taints?.map((t: any) => t.key).join() === 'dedicated' ? true : undefined), 5000);
+    } finally {
+      await k.close();
+    }
+  });
 });
